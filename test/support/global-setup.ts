@@ -1,0 +1,2 @@
+// Placeholder: the Kafka broker check is added with the broker script.
+export default async function setup(): Promise<void> {}
