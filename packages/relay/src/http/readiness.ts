@@ -1,0 +1,96 @@
+import type { RelayEvents } from '../events.js';
+
+/** What `/readyz` checks; times are `Date.now()` milliseconds. */
+export interface ReadinessState {
+  readonly ready: boolean;
+  /** Why the relay is not ready, empty when it is. */
+  readonly reasons: readonly string[];
+}
+
+/** The part of a relay that readiness listens to. */
+export interface RelayEventSource {
+  on<K extends keyof RelayEvents & string>(event: K, listener: (...args: RelayEvents[K]) => void): unknown;
+}
+
+
+// KafkaJS errors (or their causes) that mean the producer lost or never had its broker connection.
+function isConnectionError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (/^KafkaJS(Connection|ConnectionClosed|BrokerNotFound|RequestTimeout)/.test(current.name)) return true;
+    const next = (current as { originalError?: unknown }).originalError ?? current.cause;
+    current = next;
+  }
+  return false;
+}
+
+// An outbox statement that polls for rows; its failure means the last poll failed.
+function isPollFailure(error: unknown): boolean {
+  const failure = error as { code?: unknown; operation?: unknown };
+  return failure.code === 'ERR_KS_OUTBOX_DATABASE' && failure.operation === 'claim';
+}
+
+/**
+ * Tracks whether the relay is ready: it has started and not begun to stop, its
+ * last poll succeeded within `staleAfterMs`, and no broker connection error came
+ * after its last acknowledged publish.
+ */
+export class Readiness {
+  private started = false;
+  private stopping = false;
+  private lastPollOkAt: number | undefined;
+  private lastPollFailedAt: number | undefined;
+  private producerConnected = false;
+
+  constructor(
+    private readonly staleAfterMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Subscribes to a relay's events. */
+  track(relay: RelayEventSource): void {
+    relay.on('started', () => {
+      this.started = true;
+      this.producerConnected = true;
+      this.lastPollOkAt = this.now();
+    });
+    relay.on('batch', () => this.pollSucceeded());
+    relay.on('idle', () => this.pollSucceeded());
+    relay.on('published', () => {
+      this.producerConnected = true;
+    });
+    relay.on('retry', ({ error }) => this.observeError(error));
+    relay.on('error', ({ error }) => this.observeError(error));
+    relay.on('stopping', () => {
+      this.stopping = true;
+    });
+    relay.on('stopped', () => {
+      this.stopping = true;
+    });
+  }
+
+  private pollSucceeded(): void {
+    this.lastPollOkAt = this.now();
+  }
+
+  private observeError(error: unknown): void {
+    if (isPollFailure(error)) this.lastPollFailedAt = this.now();
+    if (isConnectionError(error)) this.producerConnected = false;
+  }
+
+  check(): ReadinessState {
+    const reasons: string[] = [];
+    if (!this.started) reasons.push('relay not started');
+    if (this.stopping) reasons.push('relay stopping');
+
+    const pollOk = this.lastPollOkAt;
+    if (this.started && (pollOk === undefined || this.now() - pollOk > this.staleAfterMs)) {
+      reasons.push(`no successful poll in the last ${this.staleAfterMs} ms`);
+    }
+    if (this.lastPollFailedAt !== undefined && (pollOk === undefined || this.lastPollFailedAt > pollOk)) {
+      reasons.push('last poll failed');
+    }
+    if (this.started && !this.producerConnected) reasons.push('producer not connected');
+    return { ready: reasons.length === 0, reasons };
+  }
+}
