@@ -151,10 +151,11 @@ class Encoder {
     if (value instanceof JsonText) return this.encodeValue(value.value, path);
     if (Array.isArray(value)) return this.encodeArray(value, path);
     if (value instanceof Map) return this.encodeEntries(value.entries(), path);
-    if (isPlainObject(value)) return this.encodeEntries(Object.entries(value), path);
 
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return this.encodeValue(toJSON.call(value), path);
+
+    if (isPlainObject(value)) return this.encodeEntries(Object.entries(value), path);
 
     throw new UnserializableValueError(
       path,
