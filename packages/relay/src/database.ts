@@ -1,0 +1,52 @@
+import knexFactory, { type Knex } from 'knex';
+import type { ResolvedRelayOptions } from './options.js';
+
+/**
+ * How long a SQLite statement waits for another process's write lock before it
+ * fails with SQLITE_BUSY. Several relays on one SQLite file take turns: each claim
+ * is a single UPDATE statement, so a second relay waits here instead of failing.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/** The Knex instance of the options, and whether the relay owns (and destroys) it. */
+export function openDatabase(options: ResolvedRelayOptions): { knex: Knex; owned: boolean } {
+  if (options.knex !== undefined) return { knex: options.knex, owned: false };
+  const database = options.database as NonNullable<ResolvedRelayOptions['database']>;
+
+  if (database.client === 'better-sqlite3') {
+    const connection = typeof database.connection === 'string' ? { filename: database.connection } : database.connection;
+    return {
+      knex: knexFactory({
+        client: 'better-sqlite3',
+        connection,
+        useNullAsDefault: true,
+        pool: {
+          min: 1,
+          max: 1,
+          afterCreate: (raw: { pragma(sql: string): unknown }, done: (error: Error | null, raw: unknown) => void) => {
+            raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+            done(null, raw);
+          },
+        },
+      }),
+      owned: true,
+    };
+  }
+
+  return {
+    knex: knexFactory({
+      client: database.client,
+      connection: database.connection,
+      pool: { min: database.pool?.min ?? 0, max: database.pool?.max ?? 4 },
+    }),
+    owned: true,
+  };
+}
+
+/**
+ * Sets busy_timeout on a SQLite connection that the caller passed in. better-sqlite3
+ * already defaults to a 5 s timeout; this makes the value explicit.
+ */
+export async function prepareSqlite(knex: Knex): Promise<void> {
+  await knex.raw(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+}

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import type { Producer } from 'kafkajs';
+import type { Knex } from 'knex';
+import PQueue from 'p-queue';
+import type { Logger } from 'pino';
+import { backoffDelayMs } from './backoff.js';
+import { type BatchContext, BatchPublisher } from './batch.js';
+import { openDatabase, prepareSqlite } from './database.js';
+import { OutboxDatabaseError, RelayStoppedError } from './errors.js';
+import { type BatchSummary, type RelayEvents, TypedEmitter } from './events.js';
+import { describeOptions, relayLogger } from './logger.js';
+import { type RelayOptions, type ResolvedRelayOptions, resolveRelayOptions } from './options.js';
+import { createKafka, createProducer } from './producer.js';
+import { sleep, withTimeout } from './timing.js';
+import { claimRows } from './sql/claim.js';
+import { createSqlContext, type SqlContext } from './sql/context.js';
+import { releaseClaim } from './sql/release.js';
+import { releaseOutOfOrder } from './sql/release-out-of-order.js';
+import type { OutboxRow } from './sql/rows.js';
+
+/** Backoff of the poll loop after a database or broker connection error, in ms. */
+const LOOP_BACKOFF = { initialDelayMs: 500, factor: 2, maxDelayMs: 10_000, maxAttempts: Number.MAX_SAFE_INTEGER };
+
+/** Time in ms that `stop()` allows the producer to disconnect. */
+const DISCONNECT_TIMEOUT_MS = 5000;
+
+interface Claim {
+  readonly claimId: string;
+  /** Rows left after the per-key order check. */
+  readonly rows: readonly OutboxRow[];
+  /** Rows the order check gave back. */
+  readonly released: number;
+}
+
+export interface StopOptions {
+  /** Time in ms to wait for batches in flight. Default: the `shutdownGraceMs` option. */
+  readonly graceMs?: number;
+}
+
+/**
+ * Publishes the outbox to Kafka, at least once and in id order per key. Create it
+ * with `createRelay`. Listen to `error` to observe failures; unlike a plain
+ * EventEmitter, an `error` event without listeners is dropped (it is always logged).
+ */
+export class Relay extends TypedEmitter<RelayEvents> {
+  readonly relayId: string;
+  private readonly options: ResolvedRelayOptions;
+  private readonly logger: Logger;
+  private readonly knex: Knex;
+  private readonly ownsKnex: boolean;
+  private readonly sql: SqlContext;
+  private readonly producer: Producer;
+  private readonly queue: PQueue;
+  private readonly stopController = new AbortController();
+  private readonly inFlight = new Map<string, BatchPublisher>();
+  private connected = false;
+  private started = false;
+  private loopDone: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+
+  constructor(options: RelayOptions) {
+    super();
+    this.options = resolveRelayOptions(options);
+    this.relayId = this.options.relayId;
+    this.logger = relayLogger(this.options);
+
+    const database = openDatabase(this.options);
+    this.knex = database.knex;
+    this.ownsKnex = database.owned;
+    this.sql = createSqlContext(this.knex, this.options.outbox, this.options.blockedKeyPolicy);
+
+    this.producer = createProducer(createKafka(this.options, this.logger));
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connected = false;
+    });
+    this.queue = new PQueue({ concurrency: this.options.maxBatchesInFlight });
+  }
+
+  /** Starts the poll loop in the background. Returns at once; calling it again does nothing. */
+  async start(): Promise<void> {
+    if (this.stopped !== undefined) throw new RelayStoppedError('start the relay');
+    if (this.started) return;
+    this.started = true;
+
+    if (this.sql.dialect === 'sqlite' && !this.ownsKnex) await prepareSqlite(this.knex);
+    this.logger.info({ config: describeOptions(this.options) }, 'relay starting');
+    this.loopDone = this.loop();
+    this.notify('started');
+  }
+
+  /**
+   * Claims and publishes one batch and returns its summary, without the loop.
+   * For tests and tools; do not mix with `start()`.
+   */
+  async runOnce(): Promise<BatchSummary> {
+    if (this.stopped !== undefined) throw new RelayStoppedError('run a batch');
+    await this.ensureConnected();
+
+    const claim = await this.claim();
+    if (claim.rows.length === 0) {
+      this.notify('idle');
+      return { rows: claim.released, published: 0, parked: 0, retried: 0, released: claim.released, durationMs: 0 };
+    }
+    return (await this.queue.add(() => this.publish(claim))) as BatchSummary;
+  }
+
+  /**
+   * Stops polling at once, waits up to `graceMs` for batches in flight, releases
+   * the claims of rows still unpublished, disconnects the producer and destroys the
+   * Knex pool if the relay created it. Idempotent: later calls return the same promise.
+   */
+  stop(options: StopOptions = {}): Promise<void> {
+    this.stopped ??= this.shutdown(options.graceMs ?? this.options.shutdownGraceMs);
+    return this.stopped;
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+
+    while (!this.stopController.signal.aborted) {
+      try {
+        await this.waitForSlot();
+        if (this.stopController.signal.aborted) break;
+        await this.ensureConnected();
+        if (this.stopController.signal.aborted) break;
+
+        const full = await this.pollOnce();
+        failures = 0;
+        if (!full) await sleep(this.options.pollIntervalMs, this.stopController.signal);
+      } catch (error) {
+        failures += 1;
+        const delayMs = backoffDelayMs(LOOP_BACKOFF, failures);
+        this.logger.error({ err: error, failures, delayMs }, `poll failed; retrying in ${delayMs} ms`);
+        this.notify('error', { error: error as Error });
+        await sleep(delayMs, this.stopController.signal);
+      }
+    }
+  }
+
+  /** Claims one batch and queues it; returns true when the claim was full and rows may be waiting. */
+  private async pollOnce(): Promise<boolean> {
+    const claim = await this.claim();
+
+    if (this.stopController.signal.aborted) {
+      await releaseClaim(this.sql, claim.claimId);
+      return false;
+    }
+    if (claim.rows.length === 0) {
+      this.notify('idle');
+      return false;
+    }
+
+    this.queue
+      .add(() => this.publish(claim))
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, claimId: claim.claimId }, 'batch failed; its unfinished rows were released');
+        this.notify('error', { error: error as Error, ids: (error as OutboxDatabaseError).ids });
+      });
+    return claim.rows.length + claim.released >= this.options.batchSize;
+  }
+
+  private async claim(): Promise<Claim> {
+    const claimId = randomUUID();
+    try {
+      const rows = await claimRows(this.sql, {
+        claimId,
+        relayId: this.relayId,
+        limit: this.options.batchSize,
+        leaseMs: this.options.takeoverMs,
+      });
+      if (rows.length === 0) return { claimId, rows, released: 0 };
+
+      const outOfOrder = new Set(await releaseOutOfOrder(this.sql, claimId));
+      return { claimId, rows: rows.filter((row) => !outOfOrder.has(row.id)), released: outOfOrder.size };
+    } catch (cause) {
+      throw new OutboxDatabaseError('claim', [], cause);
+    }
+  }
+
+  private async publish(claim: Claim): Promise<BatchSummary> {
+    const publisher = new BatchPublisher(this.batchContext(), claim.claimId, claim.rows, claim.released);
+    this.inFlight.set(claim.claimId, publisher);
+    try {
+      if (this.options.beforePublish !== undefined) await this.runBeforePublish(claim);
+      const summary = await publisher.run();
+      this.logger.debug({ claimId: claim.claimId, ...summary }, 'batch done');
+      this.notify('batch', summary);
+      return summary;
+    } finally {
+      this.inFlight.delete(claim.claimId);
+    }
+  }
+
+  private async runBeforePublish(claim: Claim): Promise<void> {
+    try {
+      await this.options.beforePublish?.(claim.rows);
+    } catch (error) {
+      await releaseClaim(this.sql, claim.claimId);
+      throw error;
+    }
+  }
+
+  private batchContext(): BatchContext {
+    return {
+      sql: this.sql,
+      producer: this.producer,
+      options: this.options,
+      logger: this.logger,
+      signal: this.stopController.signal,
+      emit: (event, ...args) => this.notify(event, ...args),
+    };
+  }
+
+  private async ensureConnected(): Promise<void> {
+    if (this.connected) return;
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  private async waitForSlot(): Promise<void> {
+    const signal = this.stopController.signal;
+    while (this.queue.size + this.queue.pending >= this.options.maxBatchesInFlight && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.queue.off('next', done);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        this.queue.on('next', done);
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
+  /** Emits an event; a throwing listener is logged, never allowed to break the loop. */
+  private notify<K extends keyof RelayEvents & string>(event: K, ...args: RelayEvents[K]): void {
+    if (event === 'error' && this.listenerCount('error') === 0) return;
+    try {
+      this.emit(event, ...args);
+    } catch (error) {
+      this.logger.error({ err: error, event }, `a listener of the ${event} event threw`);
+    }
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    this.stopController.abort();
+    this.logger.info({ graceMs, batchesInFlight: this.inFlight.size }, 'relay stopping');
+    this.notify('stopping');
+
+    await withTimeout(this.loopDone ?? Promise.resolve(), deadline - Date.now());
+    await withTimeout(this.queue.onIdle(), deadline - Date.now());
+    await this.releaseUnfinished();
+
+    await this.disconnect();
+    if (this.ownsKnex) await this.knex.destroy();
+    this.logger.info('relay stopped');
+    this.notify('stopped');
+  }
+
+  private async releaseUnfinished(): Promise<void> {
+    for (const [claimId, publisher] of this.inFlight) {
+      const ids = publisher.pendingIds();
+      this.logger.warn({ claimId, outboxIds: ids }, 'grace period over; releasing unfinished rows of a batch in flight');
+      try {
+        await withTimeout(releaseClaim(this.sql, claimId), DISCONNECT_TIMEOUT_MS);
+      } catch (error) {
+        this.logger.error({ err: error, outboxIds: ids }, 'releasing unfinished rows failed; they return when the lease expires');
+      }
+    }
+  }
+
+  private async disconnect(): Promise<void> {
+    try {
+      await withTimeout(this.producer.disconnect(), DISCONNECT_TIMEOUT_MS);
+    } catch (error) {
+      this.logger.error({ err: error }, 'producer disconnect failed');
+    }
+  }
+}
+
+/** Validates the options and creates a relay; nothing connects until `start()` or `runOnce()`. */
+export function createRelay(options: RelayOptions): Relay {
+  return new Relay(options);
+}

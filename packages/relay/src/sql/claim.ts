@@ -1,0 +1,109 @@
+import { OUTBOX_COLUMNS as C, sqlNowPlusMs } from '@kafka-streamer/core';
+import { claimableCondition } from './claimable.js';
+import { rawRows, type SqlContext } from './context.js';
+import { byId, type OutboxRow, rowColumns, toOutboxRow } from './rows.js';
+
+export interface ClaimRequest {
+  readonly claimId: string;
+  readonly relayId: string;
+  readonly limit: number;
+  /** Lease length in ms, added to the database clock. */
+  readonly leaseMs: number;
+}
+
+/**
+ * Claims up to `limit` claimable rows in id order and returns them sorted by id.
+ * Each dialect takes the rows atomically in its own way, shown below.
+ */
+export async function claimRows(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
+  switch (context.dialect) {
+    case 'postgres':
+      return claimPostgres(context, request);
+    case 'mysql':
+      return claimMysql(context, request);
+    case 'sqlite':
+      return claimSqlite(context, request);
+  }
+}
+
+function setClaim(context: SqlContext): string {
+  return `${C.claimId} = ?, ${C.claimedBy} = ?, ${C.claimedUntil} = ${sqlNowPlusMs(context.dialect)}`;
+}
+
+// PostgreSQL: one statement. SKIP LOCKED lets concurrent relays take disjoint rows
+// instead of waiting on each other's row locks.
+async function claimPostgres(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
+  const sql = `UPDATE ?? SET ${setClaim(context)}
+    WHERE ${C.id} IN (
+      SELECT o.${C.id} FROM ?? o WHERE ${claimableCondition(context)}
+      ORDER BY o.${C.id} LIMIT ? FOR UPDATE OF o SKIP LOCKED)
+    RETURNING ${rowColumns(context.dialect)}`;
+  const bindings = [
+    context.table,
+    request.claimId,
+    request.relayId,
+    request.leaseMs,
+    context.table,
+    context.table,
+    request.limit,
+  ];
+
+  const result = await context.knex.raw(sql, bindings);
+  return rawRows<Parameters<typeof toOutboxRow>[0]>(context, result).map(toOutboxRow).sort(byId);
+}
+
+// MySQL/MariaDB: an UPDATE cannot select from its own table in a subquery, so a short
+// READ COMMITTED transaction locks the rows with SKIP LOCKED, claims them by id,
+// and reads them back by claim id.
+async function claimMysql(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
+  return context.knex.transaction(
+    async (trx) => {
+      const select = `SELECT o.${C.id} AS id FROM ?? o WHERE ${claimableCondition(context)}
+        ORDER BY o.${C.id} LIMIT ? FOR UPDATE SKIP LOCKED`;
+      const locked = rawRows<{ id: number | string }>(
+        context,
+        await trx.raw(select, [context.table, context.table, request.limit]),
+      );
+      if (locked.length === 0) return [];
+
+      const ids = locked.map((row) => row.id);
+      const placeholders = ids.map(() => '?').join(', ');
+      await trx.raw(`UPDATE ?? SET ${setClaim(context)} WHERE ${C.id} IN (${placeholders})`, [
+        context.table,
+        request.claimId,
+        request.relayId,
+        request.leaseMs,
+        ...ids,
+      ]);
+
+      const claimed = await trx.raw(
+        `SELECT ${rowColumns(context.dialect)} FROM ?? WHERE ${C.claimId} = ? ORDER BY ${C.id}`,
+        [context.table, request.claimId],
+      );
+      return rawRows<Parameters<typeof toOutboxRow>[0]>(context, claimed).map(toOutboxRow).sort(byId);
+    },
+    { isolationLevel: 'read committed' },
+  );
+}
+
+// SQLite: one UPDATE ... RETURNING. SQLite runs one writer at a time on a file, so
+// the statement is atomic against other relays; they wait on busy_timeout.
+async function claimSqlite(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
+  const sql = `UPDATE ?? SET ${setClaim(context)}
+    WHERE ${C.id} IN (
+      SELECT o.${C.id} FROM ?? o WHERE ${claimableCondition(context)}
+      ORDER BY o.${C.id} LIMIT ?)
+    RETURNING ${rowColumns(context.dialect)}`;
+  const bindings = [
+    context.table,
+    request.claimId,
+    request.relayId,
+    request.leaseMs,
+    context.table,
+    context.table,
+    request.limit,
+  ];
+
+  const result = await context.knex.raw(sql, bindings);
+  return rawRows<Parameters<typeof toOutboxRow>[0]>(context, result).map(toOutboxRow).sort(byId);
+}
