@@ -15,3 +15,51 @@ export {
   resolveOutboxTable,
   validateIdentifier,
 } from './outbox/table.js';
+export {
+  currentContext,
+  type StreamContext,
+  withContext,
+  withoutHandleRelated,
+} from './context/context.js';
+export { squash } from './context/squash.js';
+export {
+  KeyTooLongError,
+  MissingColumnError,
+  MissingTopicError,
+  ModelNotRegisteredError,
+  NotATransactionError,
+  RowNotFoundError,
+  TransactionCompletedError,
+} from './errors/streamer-errors.js';
+export type { ModelClass, Row } from './model/model.js';
+export type { RelationDefinition, RelationKind } from './model/relations.js';
+export { insertOutboxMessages } from './outbox/insert.js';
+export {
+  fullRefresh,
+  getRegistry,
+  getStreamer,
+  register,
+  streamCreate,
+  streamDelete,
+  streamDeleteIds,
+  streamInTx,
+  streamRefresh,
+  streamUpdate,
+} from './registry/global.js';
+export { createRegistry, type RegisterDecorator, Registry } from './registry/registry.js';
+export type { StreamOptions } from './stream/call-options.js';
+export type { FullRefreshOptions, RefreshSummary } from './stream/full-refresh.js';
+export type { OutboxMessage } from './stream/message.js';
+export type { ShortcutOptions } from './stream/shortcuts.js';
+export { Batch, type BatchClass } from './streamer/batch.js';
+export {
+  type ComputedField,
+  type KeySerializer,
+  type MessageInfo,
+  type MessageType,
+  objectIdKey,
+  type Partitioner,
+  Streamer,
+  type StreamerClass,
+  type StreamerOptions,
+} from './streamer/streamer.js';

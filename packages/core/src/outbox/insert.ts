@@ -1,0 +1,54 @@
+import type { Knex } from 'knex';
+import type { OutboxMessage } from '../stream/message.js';
+import { OUTBOX_COLUMNS as C, HEADER_MESSAGE_ID, HEADER_MESSAGE_TYPE } from './columns.js';
+import { type Dialect, dialectOf } from './dialect.js';
+import { type OutboxTable, qualifiedName } from './table.js';
+
+// Bound parameters allowed in one statement: SQLite's SQLITE_MAX_VARIABLE_NUMBER
+// default since 3.32 (better-sqlite3 12 bundles a later SQLite), and the 16-bit
+// parameter count of the PostgreSQL and MySQL wire protocols.
+const MAX_BINDINGS: Record<Dialect, number> = { sqlite: 32_766, postgres: 65_535, mysql: 65_535 };
+
+const COLUMNS_PER_ROW = 7;
+
+/** Returns the JSON text of a message's headers: message-id, message-type, then the caller's headers. */
+export function headersText(message: OutboxMessage): string {
+  return JSON.stringify({
+    [HEADER_MESSAGE_ID]: message.messageId,
+    [HEADER_MESSAGE_TYPE]: message.type,
+    ...message.headers,
+  });
+}
+
+function toRow(message: OutboxMessage): Record<string, unknown> {
+  return {
+    [C.messageId]: message.messageId,
+    [C.topic]: message.topic,
+    [C.key]: message.key,
+    [C.partition]: message.partition,
+    [C.type]: message.type,
+    [C.payload]: message.payload,
+    [C.headers]: headersText(message),
+  };
+}
+
+/**
+ * Inserts messages into the outbox through `trx`: one multi-row INSERT, split only
+ * where the database's bound-parameter limit requires it. created_at and
+ * available_at come from the column defaults, so from the database clock.
+ */
+export async function insertOutboxMessages(
+  trx: Knex.Transaction,
+  outbox: OutboxTable,
+  messages: readonly OutboxMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+
+  // NOTE: a statement is also bounded in bytes (MySQL max_allowed_packet, 64 MiB by
+  // default on MariaDB 11); payloads are not measured against it here.
+  const rowsPerInsert = Math.floor(MAX_BINDINGS[dialectOf(trx)] / COLUMNS_PER_ROW);
+  const rows = messages.map(toRow);
+  for (let start = 0; start < rows.length; start += rowsPerInsert) {
+    await trx(qualifiedName(outbox)).insert(rows.slice(start, start + rowsPerInsert));
+  }
+}
