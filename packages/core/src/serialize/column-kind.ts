@@ -25,4 +25,9 @@ export interface TableColumns {
   readonly kinds: ReadonlyMap<string, ColumnKind>;
   /** Decimal places of decimal columns, where the catalog declares them. */
   readonly scales?: ReadonlyMap<string, number>;
+  /**
+   * Columns whose exact value the driver loses (JSON, datetimes, dates on
+   * PostgreSQL and MySQL), which selectColumnExpressions selects as text.
+   */
+  readonly selectAsText?: ReadonlySet<string>;
 }

@@ -16,6 +16,8 @@ interface CatalogColumn {
   readonly name: string;
   readonly kind: ColumnKind;
   readonly scale?: number | undefined;
+  /** Whether the driver loses part of the value unless it is selected as text. */
+  readonly selectAsText?: boolean;
 }
 
 /**
@@ -65,12 +67,14 @@ async function queryTableColumns(knexOrTrx: Queryable, table: string, schema?: s
 
   const kinds = new Map<string, ColumnKind>();
   const scales = new Map<string, number>();
+  const selectAsText = new Set<string>();
   for (const column of columns) {
     kinds.set(column.name, column.kind);
     if (column.kind === 'decimal' && column.scale !== undefined) scales.set(column.name, column.scale);
+    if (column.selectAsText === true) selectAsText.add(column.name);
   }
 
-  return { table, columns: columns.map((column) => column.name), kinds, scales };
+  return { table, columns: columns.map((column) => column.name), kinds, scales, selectAsText };
 }
 
 function readCatalog(knexOrTrx: Queryable, table: string, schema?: string): Promise<CatalogColumn[]> {
@@ -97,11 +101,15 @@ async function readPostgresColumns(knexOrTrx: Queryable, table: string, schema?:
     [schema ?? null, table],
   );
 
-  return (result.rows as Record<string, unknown>[]).map((row) => ({
-    name: String(row.column_name),
-    kind: postgresColumnKind(String(row.udt_name), String(row.data_type)),
-    scale: optionalNumber(row.numeric_scale),
-  }));
+  return (result.rows as Record<string, unknown>[]).map((row) => {
+    const kind = postgresColumnKind(String(row.udt_name), String(row.data_type));
+    return {
+      name: String(row.column_name),
+      kind,
+      scale: optionalNumber(row.numeric_scale),
+      selectAsText: kind === 'json' || kind === 'datetime' || kind === 'date',
+    };
+  });
 }
 
 async function readMysqlColumns(knexOrTrx: Queryable, table: string, schema?: string): Promise<CatalogColumn[]> {
@@ -114,17 +122,25 @@ async function readMysqlColumns(knexOrTrx: Queryable, table: string, schema?: st
     [schema ?? null, table],
   );
 
-  const columns = (rows as Record<string, unknown>[]).map((row) => ({
-    name: String(row.name),
-    kind: mysqlColumnKind(String(row.data_type), String(row.column_type)),
-    scale: optionalNumber(row.numeric_scale),
-    longtext: String(row.data_type).toLowerCase() === 'longtext',
-  }));
+  const columns = (rows as Record<string, unknown>[]).map((row) => {
+    const dataType = String(row.data_type).toLowerCase();
+    const kind = mysqlColumnKind(dataType, String(row.column_type));
+    return {
+      name: String(row.name),
+      kind,
+      scale: optionalNumber(row.numeric_scale),
+      longtext: dataType === 'longtext',
+      // TIMESTAMP text is in the session time zone without an offset, so it stays a Date.
+      selectAsText: kind === 'json' || kind === 'date' || dataType === 'datetime',
+    };
+  });
 
   if (!columns.some((column) => column.longtext)) return columns;
 
   const jsonColumns = jsonValidatedColumns(await readMariadbChecks(knexOrTrx, table, schema));
-  return columns.map((column) => (jsonColumns.has(column.name) ? { ...column, kind: 'json' } : column));
+  return columns.map((column) => {
+    return jsonColumns.has(column.name) ? { ...column, kind: 'json', selectAsText: true } : column;
+  });
 }
 
 /**
