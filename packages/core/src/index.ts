@@ -63,3 +63,19 @@ export {
   type StreamerClass,
   type StreamerOptions,
 } from './streamer/streamer.js';
+export type { ColumnKind, TableColumns } from './serialize/column-kind.js';
+export { selectColumnExpressions } from './serialize/column-selection.js';
+export {
+  compactSerializer,
+  defaultSerializer,
+  type EncodeOptions,
+  encodeMessage,
+  type MessageSerializer,
+} from './serialize/encode.js';
+export { TableNotFoundError, UnserializableValueError } from './serialize/errors.js';
+export { formatPythonFloat } from './serialize/float-repr.js';
+export { JsonFloat } from './serialize/json-float.js';
+export { JsonText } from './serialize/json-text.js';
+export { normalizeColumnValue } from './serialize/normalize.js';
+export { clearColumnCache, loadTableColumns } from './serialize/table-columns.js';
+export { formatTime } from './serialize/temporal-format.js';

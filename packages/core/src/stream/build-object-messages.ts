@@ -5,7 +5,7 @@ import type { Relation } from '../model/relations.js';
 import type { Batch } from '../streamer/batch.js';
 import { bindable, distinctValues, loadRelated, valueKey } from '../streamer/load-related.js';
 import type { StreamPlan } from '../streamer/plan.js';
-import { selectRows } from '../streamer/select-rows.js';
+import { columnsOf, selectRows } from '../streamer/select-rows.js';
 import { loadTableColumns, normalizeColumnValue, type TableColumns } from '../streamer/serialization.js';
 import type { ComputedField } from '../streamer/streamer.js';
 import { addId, addStaticFields, type CallSettings, envelope, finishMessage } from './envelope.js';
@@ -155,7 +155,7 @@ async function reloadRows<T extends object>(trx: Knex.Transaction, plan: StreamP
   const size = plan.streamer.batchSize;
   for (let start = 0; start < objects.length; start += size) {
     const ids = distinctValues(objects.slice(start, start + size), plan.idField);
-    const rows: Row[] = await (await selectRows(trx, plan.table)).whereIn(plan.idField, ids as string[]);
+    const rows: Row[] = await selectRows(trx, plan.table, await columnsOf(trx, plan.table)).whereIn(plan.idField, ids as string[]);
     for (const row of rows) found.set(valueKey(row[plan.idField]) as string, row);
   }
 

@@ -6,8 +6,7 @@ import { insertOutboxMessages } from '../outbox/insert.js';
 import type { OutboxTable } from '../outbox/table.js';
 import type { Registry } from '../registry/registry.js';
 import type { StreamPlan } from '../streamer/plan.js';
-import { selectRows } from '../streamer/select-rows.js';
-import { loadTableColumns } from '../streamer/serialization.js';
+import { columnsOf, selectRows } from '../streamer/select-rows.js';
 import { buildObjectMessages } from './build-object-messages.js';
 import { resolveCall, type StreamOptions } from './call-options.js';
 import type { CallSettings } from './envelope.js';
@@ -73,9 +72,10 @@ async function refreshModel(
   const ids: unknown[] = [];
   let written = 0;
   let last: unknown;
+  const columns = await columnsOf(trx, plan.table);
 
   for (;;) {
-    const query = (await selectRows(trx, plan.table)).orderBy(idField).limit(streamer.batchSize);
+    const query = selectRows(trx, plan.table, columns).orderBy(idField).limit(streamer.batchSize);
     if (last !== undefined) query.where(idField, '>', last as string);
     const rows: Row[] = await query;
     if (rows.length === 0) break;
@@ -88,7 +88,6 @@ async function refreshModel(
     if (rows.length < streamer.batchSize) break;
   }
 
-  const columns = await loadTableColumns(trx, plan.table.table, plan.table.schema);
   const final =
     (finalize ?? streamer.refreshFinalizeType) === 'eos'
       ? [buildEosMessage(plan, settings)]

@@ -4,7 +4,7 @@ import type { ModelClass, Row } from '../model/model.js';
 import type { Relation } from '../model/relations.js';
 import { distinctValues, valueKey } from '../streamer/load-related.js';
 import type { StreamPlan } from '../streamer/plan.js';
-import { selectRows } from '../streamer/select-rows.js';
+import { columnsOf, selectRows } from '../streamer/select-rows.js';
 import { buildObjectMessages } from './build-object-messages.js';
 import type { CallSettings } from './envelope.js';
 import type { OutboxMessage } from './message.js';
@@ -57,12 +57,12 @@ async function pointingRows(trx: Knex.Transaction, plan: StreamPlan<object>, rel
   if (values.length === 0) return [];
 
   if (relation.through === undefined) {
-    const rows: Row[] = await (await selectRows(trx, plan.table)).whereIn(relation.sourceColumn, values as string[]).orderBy(plan.idField);
+    const rows: Row[] = await selectRows(trx, plan.table, await columnsOf(trx, plan.table)).whereIn(relation.sourceColumn, values as string[]).orderBy(plan.idField);
     return rows;
   }
 
   const { table, from, to } = relation.through;
-  const rows: Row[] = await (await selectRows(trx, plan.table, 'd'))
+  const rows: Row[] = await selectRows(trx, plan.table, await columnsOf(trx, plan.table), 'd')
     .join({ j: table.qualified }, `j.${from}`, `d.${relation.sourceColumn}`)
     .whereIn(`j.${to}`, values as string[])
     .orderBy(`d.${plan.idField}`);

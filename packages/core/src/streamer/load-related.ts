@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Row } from '../model/model.js';
 import type { Relation } from '../model/relations.js';
 import type { RelatedRows } from './batch.js';
-import { selectRows } from './select-rows.js';
+import { columnsOf, selectRows } from './select-rows.js';
 
 /** Returns the lookup key of a column value, or undefined for null and missing values. */
 export function valueKey(value: unknown): string | undefined {
@@ -55,7 +55,7 @@ async function loadRelation(trx: Knex.Transaction, relation: Relation, objects: 
 }
 
 async function loadDirect(trx: Knex.Transaction, relation: Relation, values: readonly unknown[]) {
-  const rows: Row[] = await (await selectRows(trx, relation.targetTable))
+  const rows: Row[] = await selectRows(trx, relation.targetTable, await columnsOf(trx, relation.targetTable))
     .whereIn(relation.targetColumn, values as readonly string[])
     .orderBy(relation.targetId);
   return rows.map((row) => ({ owner: valueKey(row[relation.targetColumn]), row }));
@@ -65,7 +65,7 @@ async function loadThrough(trx: Knex.Transaction, relation: Relation, values: re
   const through = relation.through;
   if (through === undefined) return [];
 
-  const rows: Row[] = await (await selectRows(trx, relation.targetTable, 't'))
+  const rows: Row[] = await selectRows(trx, relation.targetTable, await columnsOf(trx, relation.targetTable), 't')
     .select({ [OWNER]: `j.${through.from}` })
     .join({ j: through.table.qualified }, `j.${through.to}`, `t.${relation.targetColumn}`)
     .whereIn(`j.${through.from}`, values as readonly string[])
