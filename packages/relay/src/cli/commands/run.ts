@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ConfigurationError } from '@kafka-streamer/core';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { LoadedConfig } from '../../config/cli-config.js';
+import { describeConfig } from '../../config/describe-config.js';
+import { toRelayOptions } from '../../config/relay-options.js';
+import { Readiness } from '../../http/readiness.js';
+import { type HealthServer, startHealthServer } from '../../http/server.js';
+import { observeRelay } from '../../metrics/relay-listeners.js';
+import { createRelayMetrics } from '../../metrics/registry.js';
+import { type StatusPoller, startStatusPoller } from '../../metrics/status-poller.js';
+import { createRelay, type Relay } from '../../relay.js';
+import { FORCED_EXIT_CODE, installSignalHandlers } from '../../signals.js';
+import { checkConnection, checkOutboxTable, openDatabase, outboxOf } from '../database.js';
+import { EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.js';
+import { createCliLogger } from '../logger.js';
+
+/** Hooks for tests; the defaults end the process. */
+export interface RunHooks {
+  /** Ends the process at once; called only for a forced exit after a second signal. */
+  readonly forceExit?: (code: number) => void;
+  /** Receives the metrics server's address once it listens. */
+  readonly onListening?: (address: { host: string; port: number }) => void;
+}
+
+interface Resources {
+  knex?: Knex;
+  relay?: Relay;
+  poller?: StatusPoller;
+  server?: HealthServer;
+  uninstallSignals?: () => void;
+}
+
+function defaultRelayId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+// A claim lease is the longest a healthy relay goes without a finished poll,
+// unless its poll interval is longer still.
+function readinessWindowMs(loaded: LoadedConfig): number {
+  const config = loaded.values;
+  return Math.max(config.takeoverTime ?? 30_000, 3 * (config.pollInterval ?? 500));
+}
+
+async function release(resources: Resources, logger: Logger): Promise<void> {
+  resources.uninstallSignals?.();
+  await resources.poller?.stop();
+  if (resources.server !== undefined) {
+    await resources.server.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the metrics server failed'));
+  }
+  await resources.knex?.destroy();
+}
+
+async function startServer(loaded: LoadedConfig, resources: Resources, logger: Logger, hooks: RunHooks, readiness: Readiness, metrics: ReturnType<typeof createRelayMetrics>): Promise<void> {
+  const port = loaded.values.metricsPort;
+  if (port === undefined) return;
+
+  const host = loaded.values.metricsHost ?? '127.0.0.1';
+  resources.server = await startHealthServer({ host, port, metrics, readiness, logger });
+  const address = { host: resources.server.host, port: resources.server.port };
+  logger.info({ ...address, paths: ['/metrics', '/healthz', '/readyz'] }, 'metrics server listening');
+  hooks.onListening?.(address);
+}
+
+/**
+ * Runs the relay until SIGTERM or SIGINT. Resolves with the exit code: 0 after
+ * a graceful stop, 1 when start-up or the stop failed, 2 when the engine rejects
+ * an option. A second signal ends the process at once with 130.
+ */
+export async function runCommand(loaded: LoadedConfig, hooks: RunHooks = {}): Promise<number> {
+  const config = loaded.values;
+  const relayId = config.relayId ?? defaultRelayId();
+  const sources = { ...loaded.sources, relayId: loaded.sources.relayId ?? 'default' };
+  const logger = createCliLogger({ level: config.logLevel, fd: 1, base: { relayId } });
+  const resources: Resources = {};
+
+  logger.info({ config: describeConfig({ ...loaded, values: { ...config, relayId }, sources }) }, 'kafka-streamer-relay starting');
+
+  try {
+    const outbox = outboxOf(config);
+    resources.knex = openDatabase(config, 10);
+    const relay = createRelay(toRelayOptions(loaded, { knex: resources.knex, logger, relayId }));
+    resources.relay = relay;
+
+    await checkConnection(resources.knex);
+    await checkOutboxTable(resources.knex, outbox);
+
+    const metrics = createRelayMetrics();
+    const readiness = new Readiness(readinessWindowMs(loaded));
+    observeRelay(relay, metrics);
+    readiness.track(relay);
+
+    resources.poller = startStatusPoller({ knex: resources.knex, outbox, metrics, intervalMs: config.statusInterval ?? 5000, logger });
+    await startServer(loaded, resources, logger, hooks, readiness, metrics);
+
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      resources.uninstallSignals = installSignalHandlers(relay, logger, {
+        exit: (code) => {
+          if (code === FORCED_EXIT_CODE) (hooks.forceExit ?? process.exit)(code);
+          else resolve(code);
+        },
+      });
+      relay.start().catch(reject);
+    });
+
+    await release(resources, logger);
+    logger.info({ exitCode }, 'kafka-streamer-relay exiting');
+    return exitCode;
+  } catch (error) {
+    const usage = error instanceof ConfigurationError;
+    logger.fatal({ err: error }, usage ? 'invalid relay configuration' : 'relay failed to start');
+    await resources.relay?.stop({ graceMs: 0 }).catch(() => undefined);
+    await release(resources, logger).catch((cleanupError: unknown) => logger.warn({ err: cleanupError }, 'cleanup after the failure failed'));
+    return usage ? EXIT_USAGE : EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,14 @@
+/** What a command reads from and writes to; tests replace it. */
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Results: tables, JSON, applied migrations. */
+  readonly stdout: (text: string) => void;
+  /** Error messages for people, and help. */
+  readonly stderr: (text: string) => void;
+}
+
+export const processIo: CliIo = {
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
