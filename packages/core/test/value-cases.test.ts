@@ -33,7 +33,7 @@ describe.each(ALL_DIALECTS)('64-bit ids and decimals on %s', (dialect) => {
     await db.knex.schema.createTable('priced', (t) => {
       t.increments('id');
       // Knex creates decimal() as float on SQLite; the declared type keeps the scale.
-        t.specificType('price', 'decimal(10,2)');
+      t.specificType('price', 'decimal(10,2)');
       t.double('ratio');
     });
   });
