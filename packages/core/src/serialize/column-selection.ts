@@ -5,11 +5,11 @@ import type { TableColumns } from './column-kind.js';
 /**
  * Builds the select list for a table's columns, in table order, under their own
  * names. Columns in `table.selectAsText` are cast to text, because the driver's
- * own parsing loses what Python keeps: pg and mysql2 parse JSON with JSON.parse
- * (integer-like keys move to the front, big integers are rounded) and turn
- * datetimes into Dates (microseconds are lost, and naive values are read in the
- * process time zone where Django reads them as UTC). normalizeColumnValue accepts
- * both forms. `qualifier` is the table name or alias to prefix columns with.
+ * own parsing loses what Python keeps. pg and mysql2 parse JSON with JSON.parse,
+ * which moves integer-like keys to the front and rounds big integers. They turn
+ * datetimes into Dates, which drops microseconds and reads naive values in the
+ * process time zone, where Django reads them as UTC. normalizeColumnValue
+ * accepts both forms. `qualifier` is the table name or alias to prefix columns with.
  */
 export function selectColumnExpressions(
   knexOrTrx: Knex | Knex.Transaction,

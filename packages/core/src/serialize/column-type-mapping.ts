@@ -83,8 +83,8 @@ export function mysqlColumnKind(dataType: string, columnType: string): ColumnKin
 
 /**
  * Maps a SQLite declared type to a kind. The names Django and Knex declare are
- * recognised first; other names follow SQLite's affinity rules (a type containing
- * INT is an integer, REAL, FLOA or DOUB a float, CHAR, CLOB or TEXT text).
+ * recognised first. Other names follow SQLite's affinity rules: a type containing
+ * INT is an integer, REAL, FLOA or DOUB a float, and CHAR, CLOB or TEXT text.
  */
 export function sqliteColumnKind(declaredType: string): ColumnKind {
   const type = declaredType.toLowerCase().trim();

@@ -26,12 +26,13 @@ const COMPACT_SEPARATORS: Separators = { item: ',', key: ':' };
  * Django's JSON encoder (as used by django-kafka-streamer 1.4.1): keys in Map
  * order, separators `, ` and `: ` at every depth, no trailing newline.
  *
- * Values: strings, booleans and null as JSON; integer numbers and BigInt as bare
- * digits; other numbers and JsonFloat as Python floats (`3.0`, `1e+16`); Date as
- * UTC ISO 8601 with `Z`; JsonText as its parsed document; Maps, plain objects and
- * arrays nested; objects with a `toJSON` method as its result. An undefined
- * object or Map value leaves its key out and an undefined array item becomes
- * null, as JSON.stringify does.
+ * Strings, booleans and null are written as JSON. Integer numbers and BigInt are
+ * bare digits, other numbers and JsonFloat are Python floats (`3.0`, `1e+16`),
+ * and a Date is UTC ISO 8601 with `Z`. JsonText is written as its parsed
+ * document, Maps, plain objects and arrays are nested, and an object with a
+ * `toJSON` method is written as its result. An undefined object or Map value
+ * leaves its key out and an undefined array item becomes null, as
+ * JSON.stringify does.
  *
  * Throws UnserializableValueError, naming the field path, for NaN, Infinity,
  * binary data, functions, symbols, circular structures and other objects.

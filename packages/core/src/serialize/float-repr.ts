@@ -1,9 +1,9 @@
 /**
- * Formats a finite number as Python's `repr(float)` does (CPython 3): the
- * shortest digits that round-trip, which JavaScript computes the same way, laid
- * out in positional form with at least one fractional digit (`3.0`, `0.0001`),
- * or in exponent form (`1e+16`, `1.5e-07`) when the decimal exponent is below -4
- * or at least 16.
+ * Formats a finite number as Python's `repr(float)` does (CPython 3). The digits
+ * are the shortest that round-trip, which JavaScript computes the same way. They
+ * are laid out in positional form with at least one fractional digit (`3.0`,
+ * `0.0001`), or in exponent form (`1e+16`, `1.5e-07`) when the decimal exponent
+ * is below -4 or at least 16.
  */
 export function formatPythonFloat(value: number): string {
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';

@@ -1,3 +1,4 @@
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly the control characters U+0000 to U+001F.
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const SHORT_ESCAPES: Readonly<Record<string, string>> = {
@@ -16,8 +17,8 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
  * are escaped, control characters use the short forms `\n \r \t \b \f` or
  * `\u00XX` in lowercase hex.
  *
- * A lone UTF-16 surrogate has no UTF-8 encoding. Python produces a string that
- * then fails to encode; this writes it as a `\udXXX` escape instead, which is
+ * A lone UTF-16 surrogate has no UTF-8 encoding, so Python's output fails to
+ * encode. This function writes it as a `\udXXX` escape instead. The escape is
  * valid JSON and decodes back to the same JavaScript string.
  */
 export function encodeJsonString(text: string): string {

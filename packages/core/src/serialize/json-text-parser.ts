@@ -14,10 +14,10 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
 
 /**
  * Parses JSON text into values the encoder writes as Python's
- * `json.dumps(json.loads(text))` would: objects become Maps in text order (so
- * integer-like keys are not moved to the front as with JSON.parse), integers
- * become BigInt with every digit, and numbers with a fraction or exponent become
- * JsonFloat. Rejects NaN and Infinity literals, which are not JSON.
+ * `json.dumps(json.loads(text))` would. Objects become Maps in text order, so
+ * integer-like keys stay where they are (JSON.parse moves them to the front).
+ * Integers become BigInt with every digit, and numbers with a fraction or
+ * exponent become JsonFloat. Rejects NaN and Infinity literals, which are not JSON.
  */
 export function parseJsonText(text: string): unknown {
   const parser = new JsonTextParser(text);

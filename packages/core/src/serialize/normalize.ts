@@ -1,5 +1,5 @@
 import type { ColumnKind } from './column-kind.js';
-import { describeValue, UnserializableValueError } from './errors.js';
+import { UnserializableValueError } from './errors.js';
 import { JsonFloat } from './json-float.js';
 import { JsonText } from './json-text.js';
 import { normalizeInterval } from './normalize-interval.js';

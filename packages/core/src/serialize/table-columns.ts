@@ -29,7 +29,7 @@ let cache = new WeakMap<object, Map<string, Promise<TableColumns>>>();
 
 /**
  * Loads a table's columns in table order with their kinds, from the database
- * catalog, through `knexOrTrx` (so a caller's transaction sees its own DDL).
+ * catalog, through `knexOrTrx`, so a table created in the caller's transaction is found.
  * The result is cached per Knex configuration and table, so each table costs one
  * catalog lookup per process; call clearColumnCache after a migration.
  * `schema` defaults to the current schema (PostgreSQL), the current database

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/databases.js';
 
 const execFileAsync = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const TSX = join(here, '..', '..', '..', '..', 'node_modules', '.bin', 'tsx');
-const CHILD = join(here, 'fixtures', 'time-zone-child.ts');
+const testDirectory = dirname(fileURLToPath(import.meta.url));
+const TSX = join(testDirectory, '..', '..', '..', '..', 'node_modules', '.bin', 'tsx');
+const CHILD = join(testDirectory, 'fixtures', 'time-zone-child.ts');
 
 describe('datetimes in another process time zone', () => {
   let db: TestDatabase;
@@ -21,7 +21,7 @@ describe('datetimes in another process time zone', () => {
     await db?.destroy();
   });
 
-  it('render in UTC under Asia/Kolkata', async () => {
+  it('renders UTC under Asia/Kolkata', async () => {
     const { stdout } = await execFileAsync(TSX, [CHILD], {
       env: { ...process.env, TZ: 'Asia/Kolkata', CHILD_POSTGRES_URL: db.url },
       encoding: 'utf8',
