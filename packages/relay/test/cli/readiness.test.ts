@@ -1,0 +1,70 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { Readiness, type RelayEventSource } from '../../src/http/readiness.js';
+import { OutboxDatabaseError } from '../../src/errors.js';
+
+function fakeRelay(): EventEmitter & RelayEventSource {
+  return new EventEmitter() as EventEmitter & RelayEventSource;
+}
+
+function setup() {
+  let now = 1_000_000;
+  const relay = fakeRelay();
+  const readiness = new Readiness(30_000, () => now);
+  readiness.track(relay);
+  return { relay, readiness, advance: (ms: number) => void (now += ms) };
+}
+
+describe('readiness', () => {
+  it('is not ready before start', () => {
+    const { readiness } = setup();
+    expect(readiness.check()).toEqual({ ready: false, reasons: ['relay not started'] });
+  });
+
+  it('is ready after start', () => {
+    const { relay, readiness } = setup();
+    relay.emit('started');
+    expect(readiness.check()).toEqual({ ready: true, reasons: [] });
+  });
+
+  it('turns unready when polls stop succeeding', () => {
+    const { relay, readiness, advance } = setup();
+    relay.emit('started');
+    advance(30_001);
+    expect(readiness.check().reasons).toEqual(['no successful poll in the last 30000 ms']);
+
+    relay.emit('idle');
+    expect(readiness.check().ready).toBe(true);
+  });
+
+  it('turns unready after a failed poll', () => {
+    const { relay, readiness, advance } = setup();
+    relay.emit('started');
+    advance(1);
+    relay.emit('error', { error: new OutboxDatabaseError('claim', [], new Error('connection refused')) });
+    expect(readiness.check().reasons).toEqual(['last poll failed']);
+
+    advance(1);
+    relay.emit('batch', { rows: 1, published: 1, parked: 0, retried: 0, released: 0, durationMs: 5 });
+    expect(readiness.check().ready).toBe(true);
+  });
+
+  it('turns unready on a broker connection error until a publish succeeds', () => {
+    const { relay, readiness } = setup();
+    relay.emit('started');
+    const connectionError = new Error('Connection error: connect ECONNREFUSED');
+    connectionError.name = 'KafkaJSConnectionError';
+    relay.emit('retry', { ids: ['1'], attempt: 1, delayMs: 500, error: new Error('publish failed', { cause: connectionError }) });
+    expect(readiness.check().reasons).toEqual(['producer not connected']);
+
+    relay.emit('published', { ids: ['1'], topic: 't' });
+    expect(readiness.check().ready).toBe(true);
+  });
+
+  it('is not ready while stopping', () => {
+    const { relay, readiness } = setup();
+    relay.emit('started');
+    relay.emit('stopping');
+    expect(readiness.check().reasons).toEqual(['relay stopping']);
+  });
+});
