@@ -25,7 +25,15 @@ function errorOf(input: Partial<LoadConfigInput>): ConfigurationError {
 
 function capturingIo(env: Record<string, string | undefined>) {
   const output = { stdout: '', stderr: '' };
-  const io = { env, stdout: (text: string) => void (output.stdout += text), stderr: (text: string) => void (output.stderr += text) };
+  const io = {
+    env,
+    stdout: (text: string) => {
+      output.stdout += text;
+    },
+    stderr: (text: string) => {
+      output.stderr += text;
+    },
+  };
   return { io, output };
 }
 

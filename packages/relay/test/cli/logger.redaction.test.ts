@@ -13,7 +13,9 @@ function captureLogger(level = 'info') {
     },
   });
   const logger = createCliLogger({ level, stream, base: { relayId: 'relay-1' } });
-  return { logger, lines, parsed: () => lines.map((line) => JSON.parse(line) as Record<string, any>) };
+  // biome-ignore lint/suspicious/noExplicitAny: log lines are free-form JSON
+  const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
+  return { logger, lines, parsed };
 }
 
 describe('start log redaction', () => {
