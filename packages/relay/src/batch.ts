@@ -80,6 +80,8 @@ export class BatchPublisher {
       const messages = await this.prepare(this.rows);
       this.queue = splitIntoRequests(messages, options.maxRequestBytes);
       await this.sendAll(() => lease.lost);
+    } catch (error) {
+      await this.fail(error);
     } finally {
       lease.stop();
     }
@@ -87,6 +89,17 @@ export class BatchPublisher {
     const rows = this.rows.length + this.releasedBeforeStart;
     const released = this.counters.released + this.releasedBeforeStart;
     return { rows, ...this.counters, released, durationMs: Math.round(performance.now() - started) };
+  }
+
+  /**
+   * Ends the batch after a database error: logs it, and releases the rows not yet
+   * sent, so the next poll can take them once the database answers again.
+   */
+  private async fail(error: unknown): Promise<void> {
+    const ids = (error as { ids?: readonly string[] }).ids ?? [];
+    this.context.logger.error({ err: error, outboxIds: ids, claimId: this.claimId }, 'batch failed');
+    this.context.emit('error', { error: error as Error, ids });
+    await this.releaseRemaining();
   }
 
   /** Ids of rows still held by this batch, for release on a forced stop. */
@@ -144,7 +157,6 @@ export class BatchPublisher {
       await deletePublished(this.context.sql, ids);
     } catch (cause) {
       await this.recordDeleteFailure(request, cause);
-      await this.releaseRemaining();
       throw new OutboxDatabaseError('delete of published rows', ids, cause);
     }
 
@@ -165,10 +177,6 @@ export class BatchPublisher {
     const ids = idsOf(request.messages);
     const attempt = (request.messages[0]?.row.attempts ?? 0) + 1;
     const message = `published, but deleting the row failed: ${(cause as Error)?.message ?? String(cause)}`;
-    this.context.logger.error(
-      { err: cause, outboxIds: ids, attempt },
-      'deleting published rows failed; they will be published again',
-    );
     try {
       await scheduleRetry(this.context.sql, this.claimId, ids, backoffDelayMs(this.context.options.retry, attempt), message);
       this.counters.retried += ids.length;

@@ -154,7 +154,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
       .add(() => this.publish(claim))
       .catch((error: unknown) => {
         this.logger.error({ err: error, claimId: claim.claimId }, 'batch failed; its unfinished rows were released');
-        this.notify('error', { error: error as Error, ids: (error as OutboxDatabaseError).ids });
+        this.notify('error', { error: error as Error });
       });
     return claim.rows.length + claim.released >= this.options.batchSize;
   }

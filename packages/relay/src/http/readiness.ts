@@ -33,7 +33,8 @@ function isPollFailure(error: unknown): boolean {
 /**
  * Tracks whether the relay is ready: it has started and not begun to stop, its
  * last poll succeeded within `staleAfterMs`, and no broker connection error came
- * after its last acknowledged publish.
+ * after its last successful poll or publish. A poll runs only on a connected
+ * producer, so a successful poll also shows the producer connected.
  */
 export class Readiness {
   private started = false;
@@ -51,8 +52,6 @@ export class Readiness {
   track(relay: RelayEventSource): void {
     relay.on('started', () => {
       this.started = true;
-      this.producerConnected = true;
-      this.lastPollOkAt = this.now();
     });
     relay.on('batch', () => this.pollSucceeded());
     relay.on('idle', () => this.pollSucceeded());
@@ -71,6 +70,7 @@ export class Readiness {
 
   private pollSucceeded(): void {
     this.lastPollOkAt = this.now();
+    this.producerConnected = true;
   }
 
   private observeError(error: unknown): void {
@@ -79,18 +79,19 @@ export class Readiness {
   }
 
   check(): ReadinessState {
+    if (!this.started) return { ready: false, reasons: ['relay not started'] };
+
     const reasons: string[] = [];
-    if (!this.started) reasons.push('relay not started');
     if (this.stopping) reasons.push('relay stopping');
 
     const pollOk = this.lastPollOkAt;
-    if (this.started && (pollOk === undefined || this.now() - pollOk > this.staleAfterMs)) {
-      reasons.push(`no successful poll in the last ${this.staleAfterMs} ms`);
-    }
-    if (this.lastPollFailedAt !== undefined && (pollOk === undefined || this.lastPollFailedAt > pollOk)) {
+    if (pollOk === undefined) reasons.push('no successful poll yet');
+    else if (this.now() - pollOk > this.staleAfterMs) reasons.push(`no successful poll in the last ${this.staleAfterMs} ms`);
+
+    if (this.lastPollFailedAt !== undefined && pollOk !== undefined && this.lastPollFailedAt > pollOk) {
       reasons.push('last poll failed');
     }
-    if (this.started && !this.producerConnected) reasons.push('producer not connected');
+    if (!this.producerConnected) reasons.push('producer not connected');
     return { ready: reasons.length === 0, reasons };
   }
 }

@@ -24,15 +24,19 @@ describe('readiness', () => {
     expect(readiness.check()).toEqual({ ready: false, reasons: ['relay not started'] });
   });
 
-  it('is ready after start', () => {
+  it('waits for the first poll after start', () => {
     const { relay, readiness } = setup();
     relay.emit('started');
+    expect(readiness.check()).toEqual({ ready: false, reasons: ['no successful poll yet', 'producer not connected'] });
+
+    relay.emit('idle');
     expect(readiness.check()).toEqual({ ready: true, reasons: [] });
   });
 
   it('turns unready when polls stop succeeding', () => {
     const { relay, readiness, advance } = setup();
     relay.emit('started');
+    relay.emit('idle');
     advance(30_001);
     expect(readiness.check().reasons).toEqual(['no successful poll in the last 30000 ms']);
 
@@ -43,6 +47,7 @@ describe('readiness', () => {
   it('turns unready after a failed poll', () => {
     const { relay, readiness, advance } = setup();
     relay.emit('started');
+    relay.emit('idle');
     advance(1);
     relay.emit('error', { error: new OutboxDatabaseError('claim', [], new Error('connection refused')) });
     expect(readiness.check().reasons).toEqual(['last poll failed']);
@@ -55,6 +60,7 @@ describe('readiness', () => {
   it('turns unready on a broker connection error until a publish succeeds', () => {
     const { relay, readiness } = setup();
     relay.emit('started');
+    relay.emit('idle');
     const connectionError = new Error('Connection error: connect ECONNREFUSED');
     connectionError.name = 'KafkaJSConnectionError';
     relay.emit('retry', { ids: ['1'], attempt: 1, delayMs: 500, error: new Error('publish failed', { cause: connectionError }) });
@@ -67,6 +73,7 @@ describe('readiness', () => {
   it('is not ready while stopping', () => {
     const { relay, readiness } = setup();
     relay.emit('started');
+    relay.emit('idle');
     relay.emit('stopping');
     expect(readiness.check().reasons).toEqual(['relay stopping']);
   });
