@@ -1,4 +1,5 @@
 import type { ColumnKind } from './column-kind.js';
+import { formatPythonDecimal } from './decimal-text.js';
 import { UnserializableValueError } from './errors.js';
 import { JsonFloat } from './json-float.js';
 import { JsonText } from './json-text.js';
@@ -106,16 +107,18 @@ function normalizeFloat(value: unknown, field: string): unknown {
 }
 
 function normalizeDecimal(value: unknown, field: string, scale: number | undefined): unknown {
+  if (typeof value === 'string' && DECIMAL_TEXT.test(value)) return formatPythonDecimal(value);
   // Python writes Decimal('NaN') as the string "NaN", which is valid JSON.
-  if (typeof value === 'string' && (DECIMAL_TEXT.test(value) || DECIMAL_SPECIAL.has(value))) return value;
-  if (typeof value === 'bigint') return scale ? `${value}.${'0'.repeat(scale)}` : String(value);
+  if (typeof value === 'string' && DECIMAL_SPECIAL.has(value)) return value;
+  if (typeof value === 'bigint') return formatPythonDecimal(scale ? `${value}.${'0'.repeat(scale)}` : String(value));
 
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) rejectNonFinite(value, field);
-    // NOTE: toFixed rounds the binary value; Django rounds 15 significant digits half-even,
-    // so a value exactly halfway at the last place may differ in its last digit.
-    if (scale !== undefined) return value.toFixed(scale);
-    return Number.isInteger(value) ? BigInt(value).toString() : value.toFixed(decimalPlaces(value));
+    // NOTE: toFixed rounds the binary value. Django rounds to 15 significant digits
+    // half-even, so a value exactly halfway at the last place may differ in its last digit.
+    if (scale !== undefined) return formatPythonDecimal(value.toFixed(scale));
+    if (Number.isInteger(value)) return BigInt(value).toString();
+    return formatPythonDecimal(value.toFixed(decimalPlaces(value)));
   }
 
   return normalizeByType(value, field);

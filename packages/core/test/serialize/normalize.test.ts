@@ -69,6 +69,12 @@ describe('normalizeColumnValue decimals', () => {
     );
   });
 
+  it('switches tiny decimals to exponent form as Python', () => {
+    expect(encoded('0.00000000', 'decimal')).toBe('{"v": "0E-8"}');
+    expect(encoded('0.0000001', 'decimal')).toBe('{"v": "1E-7"}');
+    expect(encoded(0, 'decimal', 8)).toBe('{"v": "0E-8"}');
+  });
+
   it('writes numeric NaN as Python writes Decimal NaN', () => {
     expect(encoded('NaN', 'decimal')).toBe('{"v": "NaN"}');
   });
@@ -81,7 +87,8 @@ describe('normalizeColumnValue decimals', () => {
 
   it('formats numbers without a scale in shortest form', () => {
     expect(encoded(10.5, 'decimal')).toBe('{"v": "10.5"}');
-    expect(encoded(1e-7, 'decimal')).toBe('{"v": "0.0000001"}');
+    expect(encoded(1e-7, 'decimal')).toBe('{"v": "1E-7"}');
+    expect(encoded(0.25, 'decimal')).toBe('{"v": "0.25"}');
     expect(encoded(12, 'decimal')).toBe('{"v": "12"}');
   });
 });

@@ -154,6 +154,16 @@ describe('loadTableColumns on postgres', () => {
     expect(() => normalizeColumnValue(row.payload, 'binary', 'payload')).toThrow(/"payload"/);
   });
 
+  it('writes tiny numerics as Python Decimals', async () => {
+    const row = await knex.first(
+      knex.raw("0::numeric(20, 8) as zero, 0.0000001::numeric(20, 8) as tiny, 0.000001::numeric as small"),
+    );
+
+    expect(normalizeColumnValue(row.zero, 'decimal', 'zero')).toBe('0E-8');
+    expect(normalizeColumnValue(row.tiny, 'decimal', 'tiny')).toBe('1.0E-7');
+    expect(normalizeColumnValue(row.small, 'decimal', 'small')).toBe('0.000001');
+  });
+
   it('rejects intervals with months', async () => {
     const row = await knex.first(knex.raw("interval '1 month 2 days' as span"));
 
