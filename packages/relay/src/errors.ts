@@ -43,7 +43,7 @@ export class MessageTooLargeError extends PublishError {
 
   constructor(id: string, topic: string, sizeBytes: number, attempt: number, cause?: unknown) {
     super(
-      `MESSAGE_TOO_LARGE: outbox id ${id} on topic ${topic} is ${sizeBytes} bytes, over the broker's ` +
+      `MESSAGE_TOO_LARGE: outbox id ${id} on topic ${topic} is about ${sizeBytes} bytes as a Kafka record, over the broker's ` +
         'message size limit; raise message.max.bytes on the broker or topic, or publish a smaller payload',
       { ids: [id], topics: [topic], attempt, retriable: false, kafkaType: 'MESSAGE_TOO_LARGE', cause },
       'ERR_KS_MESSAGE_TOO_LARGE',

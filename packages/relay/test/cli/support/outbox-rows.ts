@@ -6,16 +6,17 @@ export const TABLE = 'kafka_streamer_outbox';
 
 /** Inserts one pending outbox row directly and returns its id as text. */
 export async function insertPending(knex: Knex, topic: string, key: string | null, payload: string): Promise<string> {
-  const [row] = await knex(TABLE)
-    .insert({
-      [C.messageId]: randomUUID(),
-      [C.topic]: topic,
-      [C.key]: key,
-      [C.type]: 'create',
-      [C.payload]: payload,
-      [C.headers]: '{}',
-    })
-    .returning(C.id);
+  const values = {
+    [C.messageId]: randomUUID(),
+    [C.topic]: topic,
+    [C.key]: key,
+    [C.type]: 'create',
+    [C.payload]: payload,
+    [C.headers]: '{}',
+  };
+  // MySQL has no RETURNING (Knex warns on it) and returns the insert id instead.
+  const insert = knex(TABLE).insert(values);
+  const [row] = dialectOf(knex) === 'mysql' ? await insert : await insert.returning(C.id);
   return idOf(row);
 }
 
@@ -28,7 +29,6 @@ export async function insertParked(knex: Knex, topic: string, key: string | null
   return id;
 }
 
-// MySQL has no RETURNING, so Knex gives the insert id as a number there.
 function idOf(row: unknown): string {
   if (row !== null && typeof row === 'object') return String((row as Record<string, unknown>)[C.id]);
   return String(row);
