@@ -116,7 +116,7 @@ describe.each(ALL_DIALECTS)('CLI on %s', (dialect) => {
 
     const status = JSON.parse((await runCliProcess(['status', '--json'], env)).stdout) as StatusJson;
     expect(status.parked).toBe(0);
-    expect(status.pending).toBe(6);
+    expect(status.pending).toBe(5);
     expect(status.parkedRows).toEqual([]);
   });
 });
