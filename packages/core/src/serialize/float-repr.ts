@@ -8,8 +8,15 @@
 export function formatPythonFloat(value: number): string {
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
 
+  // In this range both languages write the same shortest digits positionally.
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
+    const text = String(value);
+    return text.includes('.') ? text : `${text}.0`;
+  }
+
   const sign = value < 0 ? '-' : '';
-  const [mantissa = '', exponentText = '0'] = Math.abs(value).toExponential().split('e');
+  const [mantissa = '', exponentText = '0'] = magnitude.toExponential().split('e');
   const digits = mantissa.replace('.', '');
   const exponent = Number(exponentText);
 

@@ -1,4 +1,6 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly the control characters U+0000 to U+001F.
+const MAY_NEED_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly the control characters U+0000 to U+001F.
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const SHORT_ESCAPES: Readonly<Record<string, string>> = {
@@ -22,6 +24,7 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
  * valid JSON and decodes back to the same JavaScript string.
  */
 export function encodeJsonString(text: string): string {
+  if (!MAY_NEED_ESCAPE.test(text)) return `"${text}"`;
   return `"${text.replace(NEEDS_ESCAPE, escapeChar)}"`;
 }
 

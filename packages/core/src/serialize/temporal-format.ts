@@ -5,6 +5,10 @@ const DATETIME_TEXT =
 const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_TEXT = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
 
+/** Epoch milliseconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, Python's datetime range. */
+const FIRST_PYTHON_INSTANT = -62_135_596_800_000;
+const LAST_PYTHON_INSTANT = 253_402_300_799_999;
+
 const MICROSECONDS_PER_SECOND = 1_000_000n;
 const MICROSECONDS_PER_DAY = 86_400n * MICROSECONDS_PER_SECOND;
 
@@ -51,6 +55,14 @@ export function formatTime(date: Date): string {
 
 /** Formats a Date as {@link formatTime} does, naming `field` in errors. */
 export function formatDatetime(date: Date, field: string): string {
+  const time = date.getTime();
+
+  // toISOString writes this range with four-digit years, as Python does.
+  if (time >= FIRST_PYTHON_INSTANT && time <= LAST_PYTHON_INSTANT) {
+    const iso = date.toISOString();
+    return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
+  }
+
   return formatUtc(date, pad(date.getUTCMilliseconds() * 1000, 6), field);
 }
 
