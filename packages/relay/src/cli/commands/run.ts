@@ -73,7 +73,9 @@ export async function runCommand(loaded: LoadedConfig, hooks: RunHooks = {}): Pr
   const config = loaded.values;
   const relayId = config.relayId ?? defaultRelayId();
   const sources = { ...loaded.sources, relayId: loaded.sources.relayId ?? 'default' };
-  const logger = createCliLogger({ level: config.logLevel, fd: 1, base: { relayId } });
+  // The engine adds relayId to its own lines; the CLI's lines get it from this child.
+  const rootLogger = createCliLogger({ level: config.logLevel, fd: 1 });
+  const logger = rootLogger.child({ relayId });
   const resources: Resources = {};
 
   logger.info({ config: describeConfig({ ...loaded, values: { ...config, relayId }, sources }) }, 'kafka-streamer-relay starting');
@@ -81,7 +83,7 @@ export async function runCommand(loaded: LoadedConfig, hooks: RunHooks = {}): Pr
   try {
     const outbox = outboxOf(config);
     resources.knex = openDatabase(config, 10);
-    const relay = createRelay(toRelayOptions(loaded, { knex: resources.knex, logger, relayId }));
+    const relay = createRelay(toRelayOptions(loaded, { knex: resources.knex, logger: rootLogger, relayId }));
     resources.relay = relay;
 
     await checkConnection(resources.knex);
