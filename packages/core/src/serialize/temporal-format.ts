@@ -1,7 +1,7 @@
 import { describeValue, UnserializableValueError } from './errors.js';
 
 const DATETIME_TEXT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$/i;
 const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_TEXT = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
 
@@ -85,16 +85,20 @@ export function formatDatetimeText(text: string, field: string): string {
     throw new UnserializableValueError(field, `${describeValue(text)} is not a valid datetime`);
   }
 
-  date.setTime(date.getTime() - offsetMinutes(offset) * 60_000);
+  date.setTime(date.getTime() - offsetSeconds(offset) * 1000);
   return formatUtc(date, microsecondDigits(fraction), field);
 }
 
-function offsetMinutes(offset: string | undefined): number {
+/** Seconds east of UTC; PostgreSQL writes historic local mean time offsets with seconds (`+05:53:28`). */
+function offsetSeconds(offset: string | undefined): number {
   if (offset === undefined || offset.toUpperCase() === 'Z') return 0;
 
   const sign = offset.startsWith('-') ? -1 : 1;
-  const digits = offset.slice(1).replace(':', '');
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
+  const digits = offset.slice(1).replaceAll(':', '');
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2, 4) || 0);
+  const seconds = Number(digits.slice(4, 6) || 0);
+  return sign * (hours * 3600 + minutes * 60 + seconds);
 }
 
 /**

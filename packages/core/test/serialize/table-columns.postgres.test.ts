@@ -129,6 +129,17 @@ describe('loadTableColumns on postgres', () => {
     expect(normalizeColumnValue(row.created_tz, 'datetime', 'created_tz')).toBe('2023-01-02T12:30:00.000Z');
   });
 
+  it('reads historic offsets with seconds', async () => {
+    const text = await knex.transaction(async (trx) => {
+      await trx.raw("set local time zone 'Asia/Kolkata'");
+      const row = await trx.first(trx.raw("(timestamptz '1850-01-01 00:00:00+00')::text as at"));
+      return row.at as string;
+    });
+
+    expect(text).toMatch(/\+05:53:28$/);
+    expect(normalizeColumnValue(text, 'datetime', 'at')).toBe('1850-01-01T00:00:00Z');
+  });
+
   it('encodes driver values with their known losses', async () => {
     const columns = await loadTableColumns(knex, 'samples');
     const row = await knex('samples').select('*').first();

@@ -51,6 +51,7 @@ describe('formatDatetimeText', () => {
     expect(formatDatetimeText('2023-01-02 01:00:00.25-02', 'f')).toBe('2023-01-02T03:00:00.250Z');
     expect(formatDatetimeText('2023-01-01T00:30:00+0100', 'f')).toBe('2022-12-31T23:30:00Z');
     expect(formatDatetimeText('2023-01-02T12:30:00Z', 'f')).toBe('2023-01-02T12:30:00Z');
+    expect(formatDatetimeText('1900-01-01 05:53:28+05:53:28', 'f')).toBe('1900-01-01T00:00:00Z');
   });
 
   it('rejects text that is not a datetime', () => {
