@@ -33,7 +33,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), ...rows.map(line)];
 }
 
-/** The status report as text for a terminal. */
+/** Formats the status report as text for a terminal. */
 export function formatStatusTable(report: StatusReport): string {
   const { counts } = report;
   const summary = table(
@@ -53,8 +53,8 @@ export function formatStatusTable(report: StatusReport): string {
     return `${lines.join('\n')}\n`;
   }
 
-  const shown = report.parkedRows.length < counts.parked ? ` (first ${report.parkedRows.length} of ${counts.parked})` : '';
-  lines.push(`parked rows${shown}:`);
+  const truncationNote = report.parkedRows.length < counts.parked ? ` (first ${report.parkedRows.length} of ${counts.parked})` : '';
+  lines.push(`parked rows${truncationNote}:`);
   const rows = report.parkedRows.map((row) => [
     row.id,
     row.topic,
@@ -67,7 +67,7 @@ export function formatStatusTable(report: StatusReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The status report as one JSON document; ids are strings because they may exceed 2^53. */
+/** Formats the status report as one JSON document. Ids are strings because they may exceed 2^53. */
 export function formatStatusJson(report: StatusReport): string {
   const document = {
     outbox: report.outbox,

@@ -16,7 +16,7 @@ Exit codes:
   2    invalid usage or configuration
   130  a second SIGTERM or SIGINT forced the exit during a graceful stop`;
 
-/** Where a command's exit code goes; the action sets it, `runCli` returns it. */
+/** Exit code of the command that ran: its action sets it and `runCli` returns it. */
 export interface ExitCodeHolder {
   code: number;
 }

@@ -1,9 +1,9 @@
 import type { RelayEvents } from '../events.js';
 
-/** What `/readyz` checks; times are `Date.now()` milliseconds. */
+/** Result of the `/readyz` check. */
 export interface ReadinessState {
   readonly ready: boolean;
-  /** Why the relay is not ready, empty when it is. */
+  /** Reasons the relay is not ready; empty when it is ready. */
   readonly reasons: readonly string[];
 }
 

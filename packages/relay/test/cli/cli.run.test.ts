@@ -134,7 +134,7 @@ describe('run exit codes', () => {
     db = await createTestDatabase('sqlite', 'ks_cli_exit');
     await migrateOutbox(db.knex);
 
-    // A "broker" that accepts connections and never answers, so the producer's connect hangs.
+    // A "broker" that accepts connections and never replies, so the producer's connect hangs.
     blackhole = createServer((socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
