@@ -24,7 +24,8 @@ function microsecondDigits(fraction: string | undefined): string {
 /**
  * Writes a UTC instant as Django's JSON encoder writes an aware datetime:
  * `YYYY-MM-DDTHH:MM:SS`, then the microseconds truncated to milliseconds when
- * they are not zero, then `Z`. `date` must hold whole seconds or milliseconds.
+ * they are not zero, then `Z`. `date` gives the fields down to seconds and
+ * `microseconds` (six digits) the fraction.
  */
 function formatUtc(date: Date, microseconds: string, field: string): string {
   const time = date.getTime();
