@@ -9,7 +9,6 @@ import { type OutboxTable, qualifiedName } from './table.js';
 // parameter count of the PostgreSQL and MySQL wire protocols.
 const MAX_BINDINGS: Record<Dialect, number> = { sqlite: 32_766, postgres: 65_535, mysql: 65_535 };
 
-const COLUMNS_PER_ROW = 7;
 
 /** Returns the JSON text of a message's headers: message-id, message-type, then the caller's headers. */
 export function headersText(message: OutboxMessage): string {
@@ -20,16 +19,28 @@ export function headersText(message: OutboxMessage): string {
   });
 }
 
-function toRow(message: OutboxMessage): Record<string, unknown> {
-  return {
-    [C.messageId]: message.messageId,
-    [C.topic]: message.topic,
-    [C.key]: message.key,
-    [C.partition]: message.partition,
-    [C.type]: message.type,
-    [C.payload]: message.payload,
-    [C.headers]: headersText(message),
-  };
+const COLUMN_ORDER = [C.messageId, C.topic, C.key, C.partition, C.type, C.payload, C.headers] as const;
+
+function rowValues(message: OutboxMessage): unknown[] {
+  return [
+    message.messageId,
+    message.topic,
+    message.key,
+    message.partition,
+    message.type,
+    message.payload,
+    headersText(message),
+  ];
+}
+
+// A raw multi-row VALUES list: Knex's SQLite client writes multi-row inserts as
+// INSERT ... SELECT ... UNION ALL, which SQLite caps at 500 terms, while a VALUES
+// list is bounded only by the parameter limit (SQLite 3.8.8 and later).
+function insertStatement(trx: Knex.Transaction, outbox: OutboxTable, messages: readonly OutboxMessage[]): Knex.Raw {
+  const placeholders = `(${COLUMN_ORDER.map(() => '?').join(', ')})`;
+  const sql = `insert into ?? (${COLUMN_ORDER.map(() => '??').join(', ')}) values ${messages.map(() => placeholders).join(', ')}`;
+  const bindings = [qualifiedName(outbox), ...COLUMN_ORDER, ...messages.flatMap(rowValues)];
+  return trx.raw(sql, bindings as Knex.RawBinding[]);
 }
 
 /**
@@ -46,9 +57,8 @@ export async function insertOutboxMessages(
 
   // NOTE: a statement is also bounded in bytes (MySQL max_allowed_packet, 64 MiB by
   // default on MariaDB 11); payloads are not measured against it here.
-  const rowsPerInsert = Math.floor(MAX_BINDINGS[dialectOf(trx)] / COLUMNS_PER_ROW);
-  const rows = messages.map(toRow);
-  for (let start = 0; start < rows.length; start += rowsPerInsert) {
-    await trx(qualifiedName(outbox)).insert(rows.slice(start, start + rowsPerInsert));
+  const rowsPerInsert = Math.floor((MAX_BINDINGS[dialectOf(trx)] - 1 - COLUMN_ORDER.length) / COLUMN_ORDER.length);
+  for (let start = 0; start < messages.length; start += rowsPerInsert) {
+    await insertStatement(trx, outbox, messages.slice(start, start + rowsPerInsert));
   }
 }
