@@ -237,7 +237,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'pollInterval',
     flag: '--poll-interval',
     placeholder: '<ms>',
-    description: 'wait between polls when the outbox is empty, in milliseconds',
+    description: 'wait before the next poll after one that claimed less than a full batch, in milliseconds',
     kind: int(1, 3_600_000),
     default: 500,
     scope: 'run',

@@ -13,7 +13,7 @@ export interface RelayMetrics {
   readonly rowsRetried: Counter;
   /** Rows parked after their last attempt or a permanent error. */
   readonly rowsParked: Counter;
-  /** Errors the relay reported, by stable error code (ERR_KS_…, or the error name when it has none). */
+  /** Errors of the relay and of the status query, by stable code (ERR_KS_…, or the error name when it has none). */
   readonly errors: Counter<'code'>;
   readonly pendingRows: Gauge;
   readonly claimedRows: Gauge;
@@ -58,7 +58,7 @@ export function createRelayMetrics(options: { processMetrics?: boolean } = {}): 
     rowsParked: new Counter({ name: `${PREFIX}rows_parked_total`, help: 'Rows parked by this relay', registers }),
     errors: new Counter({
       name: `${PREFIX}errors_total`,
-      help: 'Errors reported by the relay, by error code',
+      help: 'Errors of the relay and of the outbox status query, by error code',
       labelNames: ['code'],
       registers,
     }),
