@@ -152,6 +152,9 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The relay keeps KafkaJS's default partitioner on purpose; its notice about the
+  // v2 default change is noise here.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const ok = await run(options);
   process.exit(ok ? 0 : 1);
 }

@@ -33,6 +33,17 @@ export interface WorkloadProgress {
 
 const MAX_ATTEMPTS = 8;
 
+/**
+ * MySQL's default REPEATABLE READ makes plain reads see the snapshot taken by the
+ * transaction's first read, so a row read back for a message after a later
+ * `FOR UPDATE` could be older than the locked row (a delete would then carry a
+ * stale state). READ COMMITTED reads the latest committed rows, as PostgreSQL's
+ * default does; SQLite runs one writer at a time and needs no setting.
+ */
+function isolationOf(dialect: ShopDialect): Knex.TransactionConfig {
+  return dialect === 'mysql' ? { isolationLevel: 'read committed' } : {};
+}
+
 /** Runs `body` in a transaction, recording it in the ledger; retries lock conflicts. */
 async function runTransaction(
   options: WorkloadOptions,
@@ -48,7 +59,7 @@ async function runTransaction(
       await options.knex.transaction(async (trx) => {
         const { dialect, topics, streaming, runId } = options;
         await body({ trx, dialect, scope, state, topics, streaming, random, runId, afterCommit });
-      });
+      }, isolationOf(options.dialect));
       scope.commit();
       for (const apply of afterCommit) apply();
       progress.transactions += 1;
