@@ -3,9 +3,10 @@
 #
 #   scripts/kafka.sh start [key=value ...]   start (or reuse) the broker, print its address
 #   scripts/kafka.sh stop                    stop it: SIGTERM, then SIGKILL after KAFKA_STOP_TIMEOUT s
-#   scripts/kafka.sh restart [key=value ...] stop, then start with fresh storage
+#   scripts/kafka.sh restart [key=value ...] stop, then start with fresh storage (or KAFKA_KEEP_DATA=1)
 #   scripts/kafka.sh status                  exit 0 and print the address when it runs
 #   scripts/kafka.sh address                 print the bootstrap address (host:port)
+#   scripts/kafka.sh fetch                   only fetch the jars with Maven, print their folder
 #
 # Environment:
 #   KAFKA_BROKERS            when set, an external broker is used: every command only
@@ -72,9 +73,10 @@ fetch_jars() {
   log "fetching Kafka $VERSION jars with Maven into $JARS"
   rm -rf "$JARS"
   mkdir -p "$JARS"
-  mvn -B -q -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
-    -Dkafka.version="$VERSION" -DincludeScope=runtime -DoutputDirectory="$JARS" >&2 \
-    || die "Maven could not resolve org.apache.kafka:kafka_2.13:$VERSION"
+  local mvn_log="$CACHE/kafka-$VERSION/maven.log"
+  mvn -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
+    -Dkafka.version="$VERSION" -DincludeScope=runtime -DoutputDirectory="$JARS" >"$mvn_log" 2>&1 \
+    || { tail -n 30 "$mvn_log" >&2; die "Maven could not resolve org.apache.kafka:kafka_2.13:$VERSION (log: $mvn_log)"; }
   touch "$JARS/.complete"
 }
 
@@ -251,9 +253,9 @@ main() {
 
   if [[ -n "${KAFKA_BROKERS:-}" ]]; then
     case "$cmd" in
-      start|restart|status|address) echo "$KAFKA_BROKERS" ;;
+      start|restart|status|address|fetch) echo "$KAFKA_BROKERS" ;;
       stop) log "KAFKA_BROKERS is set: not stopping the external broker" ;;
-      *) die "usage: kafka.sh start|stop|restart|status|address" ;;
+      *) die "usage: kafka.sh start|stop|restart|status|address|fetch" ;;
     esac
     return 0
   fi

@@ -56,7 +56,7 @@ function splitBrokers(list: string): string[] {
     .filter((broker) => broker.length > 0);
 }
 
-/** A KafkaJS client for the test broker. Its log is silent unless KAFKA_TEST_LOG_LEVEL is error, warn, info or debug. */
+/** Creates a KafkaJS client for the test broker. Its log is silent unless KAFKA_TEST_LOG_LEVEL is error, warn, info or debug. */
 export function testKafka(clientId = 'kafka-streamer-test'): Kafka {
   return new Kafka({ clientId, brokers: brokers(), logLevel: testLogLevel() });
 }
@@ -67,7 +67,7 @@ function testLogLevel(): logLevel {
   return typeof level === 'number' ? level : logLevel.NOTHING;
 }
 
-/** A topic name no other test uses: `prefix-<time>-<random>`. */
+/** Returns a topic name that no other test uses: `prefix-<time>-<random>`. */
 export function uniqueTopic(prefix = 'ks-test'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
@@ -95,7 +95,7 @@ export async function createTopic(name: string, options: CreateTopicOptions = {}
   return name;
 }
 
-/** Deletes a topic; a topic that does not exist is no error. */
+/** Deletes a topic. A topic that does not exist is no error. */
 export async function deleteTopic(name: string): Promise<void> {
   await withAdmin(async (admin) => {
     const { topics } = await admin.fetchTopicMetadata();
@@ -138,7 +138,7 @@ async function highWatermarks(topic: string, partitions: number[]): Promise<Map<
   }
 }
 
-/** Last offset to consume (end offset minus one) of each partition that holds data, by partition. */
+/** Last offset to consume (end offset minus one) of each partition that contains data, by partition. */
 async function lastOffsets(topic: string): Promise<Map<number, number>> {
   const committed = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
   const ends = await highWatermarks(
@@ -229,7 +229,7 @@ export interface LocalBroker {
   start(): Promise<void>;
 }
 
-/** Whether global setup runs the local broker script, so tests may start brokers of their own. */
+/** Returns whether global setup runs the local broker script, so tests may start brokers of their own. */
 export function canStartLocalBroker(): boolean {
   return process.env.KAFKA_STREAMER_LOCAL_BROKER === '1';
 }
