@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_DIALECTS, type TestDialect } from '../../../test/support/databases.js';
+import { createTopic, readTopic, uniqueTopic } from '../../../test/support/kafka.js';
+import { RelayChild } from './support/child-process.js';
+import { FAULT_BROKER_IDLE_MS, FaultBroker } from './support/fault-broker.js';
+import { createOutboxDatabase, insertMany, insertRows, outboxCount, outboxRows, waitFor } from './support/outbox.js';
+import { createScenario, destroyScenario, type Scenario } from './support/scenario.js';
+
+// Faults need a broker of their own: its advertised address is a proxy that can
+// reset, delay or cut connections, and it closes idle connections after 10 s.
+const broker = new FaultBroker();
+const POLL_MS = 200;
+
+beforeAll(async () => {
+  await broker.start();
+}, 120_000);
+
+afterAll(async () => {
+  await broker.stop();
+});
+
+async function createFaultTopic(prefix: string): Promise<string> {
+  // Topics are created through the main broker's helper settings, so point it here.
+  const previous = process.env.KAFKA_BROKERS;
+  process.env.KAFKA_BROKERS = broker.brokers.join(',');
+  try {
+    return await createTopic(uniqueTopic(prefix), { partitions: 2 });
+  } finally {
+    process.env.KAFKA_BROKERS = previous;
+  }
+}
+
+async function readFaultTopic(topic: string, count: number) {
+  const previous = process.env.KAFKA_BROKERS;
+  process.env.KAFKA_BROKERS = broker.brokers.join(',');
+  try {
+    return await readTopic(topic, { count, timeoutMs: 30_000 });
+  } finally {
+    process.env.KAFKA_BROKERS = previous;
+  }
+}
+
+describe.each(ALL_DIALECTS)('per-key order under retries on %s', (dialect) => {
+  let scenario: Scenario | undefined;
+
+  afterAll(async () => {
+    await destroyScenario(scenario);
+  });
+
+  it('keeps the order of key 42 when the first request is lost', async () => {
+    const topic = await createFaultTopic('relay-o5');
+    scenario = await createScenario(dialect, 'ks_relay_o5', {
+      kafka: { brokers: broker.brokers, clientId: 'relay-o5', connectionTimeoutMs: 2000 },
+      pollIntervalMs: POLL_MS,
+    });
+    const { db, relay } = scenario;
+
+    for (const v of [1, 2, 3]) {
+      await db.knex.transaction((trx) => insertRows(trx, [{ topic, key: '42', payload: `{"id":42,"v":${v}}` }]));
+    }
+    await insertMany(
+      db.knex,
+      Array.from({ length: 50 }, (_, n) => ({ topic, key: `other-${n % 7}`, payload: `{"n":${n}}` })),
+    );
+
+    broker.proxy.dropNextProduce(1);
+    const before = broker.proxy.produceRequests;
+    await relay.start();
+    await waitFor('the outbox to empty', async () => (await outboxCount(db.knex)) === 0, 30_000);
+    expect(broker.proxy.produceRequests - before).toBeGreaterThanOrEqual(2);
+
+    const messages = await readFaultTopic(topic, 53);
+    const forKey = messages
+      .filter((m) => m.key === '42')
+      .sort((a, b) => a.offset - b.offset)
+      .map((m) => JSON.parse(m.value?.toString() ?? '{}').v as number);
+    const firstAppearances = forKey.filter((v, index) => forKey.indexOf(v) === index);
+    expect(firstAppearances).toEqual([1, 2, 3]);
+    expect(forKey[forKey.length - 1]).toBe(3);
+    expect(new Set(messages.map((m) => m.headers['outbox-id'])).size).toBe(53);
+  });
+});
+
+describe('broker connection lost', () => {
+  const scenarios: Scenario[] = [];
+
+  afterAll(async () => {
+    await Promise.all(scenarios.map((scenario) => destroyScenario(scenario)));
+  });
+
+  it('publishes after the broker closed idle connections', async () => {
+    const topic = await createFaultTopic('relay-o7a');
+    for (const dialect of ALL_DIALECTS) {
+      scenarios.push(
+        await createScenario(dialect, 'ks_relay_o7a', {
+          kafka: { brokers: broker.brokers, clientId: `relay-o7a-${dialect}`, connectionTimeoutMs: 2000 },
+          pollIntervalMs: POLL_MS,
+        }),
+      );
+    }
+    for (const { db, relay } of scenarios) {
+      await insertRows(db.knex, [{ topic, key: 'warm-up' }]);
+      await relay.start();
+      await waitFor('the warm-up row', async () => (await outboxCount(db.knex)) === 0);
+    }
+
+    // Idle past the broker's connections.max.idle.ms, with the relays still polling the outbox.
+    const idleUntil = Date.now() + FAULT_BROKER_IDLE_MS + 5000;
+    await waitFor('the idle period', () => Date.now() >= idleUntil, FAULT_BROKER_IDLE_MS + 10_000);
+
+    const insertedAt = Date.now();
+    await Promise.all(scenarios.map(({ db }) => insertRows(db.knex, [{ topic, key: 'after-idle' }])));
+    const latencies = await Promise.all(
+      scenarios.map(async ({ db }) => {
+        await waitFor('the row after idling', async () => (await outboxCount(db.knex)) === 0, 20_000);
+        return Date.now() - insertedAt;
+      }),
+    );
+    for (const latency of latencies) expect(latency).toBeLessThan(POLL_MS + 5000);
+  }, 60_000);
+
+  it('delivers every row across a broker restart', async () => {
+    const topic = await createFaultTopic('relay-o7b');
+    const restartScenarios = await Promise.all(
+      ALL_DIALECTS.map((dialect) =>
+        createScenario(dialect, 'ks_relay_o7b', {
+          kafka: { brokers: broker.brokers, clientId: `relay-o7b-${dialect}`, connectionTimeoutMs: 2000 },
+          pollIntervalMs: POLL_MS,
+          batchSize: 10,
+          maxBatchesInFlight: 1,
+          retry: { initialDelayMs: 200, maxDelayMs: 2000, maxAttempts: 100 },
+        }),
+      ),
+    );
+    scenarios.push(...restartScenarios);
+
+    const idsByDialect = new Map<TestDialect, string[]>();
+    for (const { dialect, db } of restartScenarios) {
+      const rows = Array.from({ length: 100 }, (_, n) => ({ topic, key: `${dialect}-${n % 10}`, payload: `{"n":${n}}` }));
+      idsByDialect.set(dialect, await insertRows(db.knex, rows));
+    }
+
+    const published = new Map<TestDialect, number>();
+    for (const { dialect, relay } of restartScenarios) {
+      relay.on('published', (event) => published.set(dialect, (published.get(dialect) ?? 0) + event.ids.length));
+    }
+    // Slow each request down so the restart lands in the middle of the 100 rows.
+    broker.proxy.latencyMs = 100;
+    await Promise.all(restartScenarios.map(({ relay }) => relay.start()));
+    await waitFor('a first acknowledged request', () => published.size > 0, 20_000);
+
+    await broker.restart();
+    broker.proxy.latencyMs = 0;
+    const unfinished = [...published.values()].filter((count) => count < 100).length;
+
+    for (const { db } of restartScenarios) {
+      await waitFor('the outbox to empty after the restart', async () => (await outboxCount(db.knex)) === 0, 90_000);
+    }
+    const messages = await readFaultTopic(topic, 300);
+    const seen = new Set(messages.map((m) => `${m.key?.split('-')[0]}:${m.headers['outbox-id']}`));
+    for (const [dialect, ids] of idsByDialect) {
+      for (const id of ids) expect(seen.has(`${dialect}:${id}`)).toBe(true);
+    }
+    expect(unfinished).toBeGreaterThan(0);
+  }, 180_000);
+});
+
+describe('SIGTERM with a batch in flight', () => {
+  async function stopDuringSlowRequest(dialect: TestDialect, topic: string) {
+    const db = await createOutboxDatabase(dialect, 'ks_relay_o8');
+    const child = new RelayChild({
+      database: { client: db.config.client, connection: db.config.connection },
+      brokers: broker.brokers,
+      relayId: `relay-o8-${dialect}`,
+      takeoverMs: 30_000,
+      pollIntervalMs: POLL_MS,
+      graceMs: 10_000,
+    });
+    try {
+      const [warmUp] = await insertRows(db.knex, [{ topic, key: 'warm-up' }]);
+      await waitFor('the warm-up row', () => child.events.some((e) => e.event === 'published' && e.ids?.includes(warmUp as string)));
+      return { db, child };
+    } catch (error) {
+      child.kill('SIGKILL');
+      await db.destroy();
+      throw error;
+    }
+  }
+
+  it('exits 0 within the grace period and loses no row', async () => {
+    const topic = await createFaultTopic('relay-o8');
+    const runs = await Promise.all(ALL_DIALECTS.map((dialect) => stopDuringSlowRequest(dialect, topic)));
+    try {
+      broker.proxy.latencyMs = 2500;
+      const idsByRun = await Promise.all(
+        runs.map(({ db }) => insertRows(db.knex, Array.from({ length: 20 }, (_, n) => ({ topic, key: `k${n % 4}` })))),
+      );
+      const requestsBefore = broker.proxy.produceRequests;
+      await Promise.all(runs.map(({ child }) => child.waitForEvent('claimed', 10_000)));
+      await waitFor('produce requests in flight', () => broker.proxy.produceRequests >= requestsBefore + runs.length);
+
+      const signalledAt = Date.now();
+      for (const { child } of runs) child.kill('SIGTERM');
+      await Promise.all(runs.map(({ child }) => child.waitForEvent('stopping')));
+      const late = await Promise.all(runs.map(({ db }) => insertRows(db.knex, [{ topic, key: 'late' }])));
+
+      const exits = await Promise.all(runs.map(({ child }) => child.exited));
+      const stopMs = Date.now() - signalledAt;
+      for (const exit of exits) expect(exit).toEqual({ code: 0, signal: null });
+      expect(stopMs).toBeLessThan(10_000 + 3000);
+
+      broker.proxy.latencyMs = 0;
+      const onTopic = new Set((await readFaultTopic(topic, 60)).map((m) => m.headers['outbox-id']));
+      for (const [index, { db }] of runs.entries()) {
+        const left = await outboxRows(db.knex);
+        const leftIds = new Set(left.map((row) => row.id));
+        // The row inserted after SIGTERM was never claimed: no poll started after it.
+        expect(left.find((row) => row.id === late[index]?.[0])?.claim_id).toBeNull();
+        for (const id of idsByRun[index] ?? []) expect(leftIds.has(id) || onTopic.has(id)).toBe(true);
+      }
+    } finally {
+      broker.proxy.latencyMs = 0;
+      for (const { child } of runs) child.kill('SIGKILL');
+      await Promise.all(runs.map(({ db }) => db.destroy()));
+    }
+  }, 60_000);
+
+  it('exits 0 when the broker cannot be reached', async () => {
+    const topic = await createFaultTopic('relay-o8b');
+    const runs = await Promise.all(ALL_DIALECTS.map((dialect) => stopDuringSlowRequest(dialect, topic)));
+    try {
+      broker.proxy.mode = 'refuse';
+      broker.proxy.resetAll();
+      const idsByRun = await Promise.all(
+        runs.map(({ db }) => insertRows(db.knex, Array.from({ length: 20 }, (_, n) => ({ topic, key: `k${n % 4}` })))),
+      );
+      await Promise.all(runs.map(({ child }) => child.waitForEvent('claimed', 10_000)));
+
+      const signalledAt = Date.now();
+      for (const { child } of runs) child.kill('SIGTERM');
+      const exits = await Promise.all(runs.map(({ child }) => child.exited));
+      expect(Date.now() - signalledAt).toBeLessThan(10_000 + 3000);
+      for (const exit of exits) expect(exit).toEqual({ code: 0, signal: null });
+
+      for (const [index, { db }] of runs.entries()) {
+        const left = new Set((await outboxRows(db.knex)).map((row) => row.id));
+        for (const id of idsByRun[index] ?? []) expect(left.has(id)).toBe(true);
+      }
+    } finally {
+      broker.proxy.mode = 'forward';
+      for (const { child } of runs) child.kill('SIGKILL');
+      await Promise.all(runs.map(({ db }) => db.destroy()));
+    }
+  }, 60_000);
+});
