@@ -11,7 +11,7 @@ export type ValueKind =
   | { readonly type: 'file' }
   | { readonly type: 'identifier' };
 
-/** Which commands read an option. `run` reads every option. */
+/** Which commands read an option: `run` reads every option, the other commands `common` and `database`. */
 export type OptionScope = 'common' | 'database' | 'run';
 
 /** One setting of the relay CLI, with its flag, environment variable and config-file key. */
@@ -76,7 +76,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     description: `log level: ${LOG_LEVELS.join(', ')}`,
     kind: { type: 'enum', values: LOG_LEVELS },
     default: 'info',
-    scope: 'common',
+    scope: 'run',
   }),
   spec({
     key: 'databaseUrl',
