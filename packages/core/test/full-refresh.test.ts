@@ -91,6 +91,7 @@ describe.each(ALL_DIALECTS)('fullRefresh on %s', (dialect) => {
     const empty = createRegistry();
     class Empty {
       static tableName = 'empty_things';
+      id?: unknown;
     }
     await db.knex.schema.createTable('empty_things', (t) => t.increments('id'));
     empty.register(Empty, { topic: 'empty' });

@@ -17,6 +17,7 @@ const row3 = { id: 3, field1: 5, field2: 'xyz', other_id: null };
 
 class Thing {
   static tableName = 'things';
+  code?: string;
 }
 
 describe.each(ALL_DIALECTS)('streamer options on %s', (dialect) => {

@@ -66,10 +66,12 @@ describe('register as a decorator', () => {
       @register({ topic: 'plain', idField: 'code' })
       class Order {
         static tableName = 'orders';
+        id?: unknown;
       }
       @register(OrderStreamer, { batchSize: 3 })
       class Line {
         static tableName = 'lines';
+        id?: unknown;
       }
       return { Order, Line };
       `,
@@ -121,6 +123,7 @@ describe('registries', () => {
   it('share the global registry with the top-level functions', () => {
     class GlobalModel {
       static tableName = 'global_models';
+      id?: unknown;
     }
 
     register(GlobalModel, { topic: 'global' });

@@ -207,6 +207,7 @@ describe.each(ALL_DIALECTS)('bad input on %s', (dialect) => {
     const registry = createRegistry();
     class BadTable {
       static tableName = 'my_models; drop table x';
+      id?: unknown;
     }
     expect(() => registry.register(BadTable, { topic: 't' })).toThrow(expect.objectContaining({ code: 'ERR_KS_CONFIGURATION' }));
     registry.register(MyModel, { topic: 'my-topic' });

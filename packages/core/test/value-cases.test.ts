@@ -14,10 +14,12 @@ const BIG = '1533947986218845197';
 
 class BigItem {
   static tableName = 'big_items';
+  id?: unknown;
 }
 
 class Priced {
   static tableName = 'priced';
+  id?: unknown;
 }
 
 describe.each(ALL_DIALECTS)('64-bit ids and decimals on %s', (dialect) => {
@@ -147,6 +149,7 @@ describe('the same object on every database', () => {
 
   class Article {
     static tableName = 'articles';
+    id?: unknown;
   }
 
   it('writes identical payload bytes', async () => {

@@ -85,9 +85,9 @@ function groupByModel(registry: Registry, objects: readonly object[], model: Mod
 }
 
 function modelOf(obj: object): ModelClass {
-  const constructor = (obj as { constructor?: unknown }).constructor;
-  if (typeof constructor !== 'function' || constructor === Object) throw new ModelNotRegisteredError('Object (a plain row)');
-  return constructor as ModelClass;
+  const modelClass = (obj as { constructor?: unknown }).constructor;
+  if (typeof modelClass !== 'function' || modelClass === Object) throw new ModelNotRegisteredError('Object (a plain row)');
+  return modelClass as ModelClass;
 }
 
 async function dependentMessages(

@@ -4,23 +4,28 @@ import type { RelationDefinition } from '../../src/index.js';
 /** A customer: referenced by orders (belongsTo). */
 export class Customer {
   static tableName = 'customers';
+  id?: unknown;
 }
 
 export class Item {
   static tableName = 'order_items';
+  id?: unknown;
 }
 
 export class Invoice {
   static tableName = 'invoices';
+  id?: unknown;
 }
 
 export class Tag {
   static tableName = 'tags';
+  id?: unknown;
 }
 
 /** An order with one relation of each kind. */
 export class Order {
   static tableName = 'orders';
+  id?: unknown;
   static relations: Record<string, RelationDefinition> = {
     customer: { kind: 'belongsTo', model: () => Customer, foreignKey: 'customer_id' },
     items: { kind: 'hasMany', model: () => Item, foreignKey: 'order_id' },
@@ -38,6 +43,7 @@ class ManyToManyRelation {}
 /** The same order model, described with Objection.js relationMappings. */
 export class ObjectionOrder {
   static tableName = 'orders';
+  id?: unknown;
   static relationMappings = () => ({
     customer: {
       relation: BelongsToOneRelation,
