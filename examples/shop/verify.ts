@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   checkArrivalsAndOrder,
@@ -12,9 +14,10 @@ import {
   type Violation,
 } from './checks.js';
 import { TopicReader } from './consume.js';
-import type { Expectation, LedgerData } from './ledger.js';
+import { type Expectation, type LedgerData, loadLedger } from './ledger.js';
 import { type ParsedMessage, parseMessage } from './message-shape.js';
 import { orderContentProblems } from './order-content.js';
+import { formatReport } from './report.js';
 import { countByTopicAndType, type RunStats } from './summary.js';
 
 export interface VerifyOptions {
@@ -101,8 +104,8 @@ export function evaluate(data: LedgerData, messages: readonly ParsedMessage[], o
   ];
 
   const lags = lagsOf(data, messages);
-  const firstCommit = Math.min(...data.expectations.map((e) => e.committedAt));
-  const lastTimestamp = Math.max(...messages.map((parsed) => parsed.message.timestamp));
+  const firstCommit = data.expectations.reduce((min, e) => Math.min(min, e.committedAt), Number.POSITIVE_INFINITY);
+  const lastTimestamp = messages.reduce((max, parsed) => Math.max(max, parsed.message.timestamp), Number.NEGATIVE_INFINITY);
   const expected = [...byObject.values()].reduce((sum, group) => sum + group.length, 0);
   const stats: RunStats = {
     counts: countByTopicAndType(messages),
@@ -142,4 +145,36 @@ export async function verifyRun(options: VerifyOptions): Promise<VerifyResult> {
     await reader.stop();
   }
   return evaluate(options.ledger, tracker.parsed, options.ordersTopic);
+}
+
+const USAGE = `Usage: tsx examples/shop/verify.ts --ledger FILE [--brokers host:port,...] [--timeout SECONDS]
+
+Checks the topics of a finished demo run (npm run demo -- --ledger FILE) against its
+ledger. Brokers default to KAFKA_BROKERS, then 127.0.0.1:19092. Exits 0 when every
+check passes, 1 on violations.
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { ledger: { type: 'string' }, brokers: { type: 'string' }, timeout: { type: 'string' } },
+  });
+  if (values.ledger === undefined) {
+    process.stderr.write(USAGE);
+    process.exit(2);
+  }
+
+  const ledger = loadLedger(values.ledger);
+  const brokers = (values.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+  const ordersTopic = ledger.topics.find((topic) => topic.endsWith('.orders')) ?? '';
+  const timeoutMs = Number(values.timeout ?? 60) * 1000;
+  const result = await verifyRun({ brokers, ledger, ordersTopic, timeoutMs });
+  process.stdout.write(`${formatReport(result, 0)}\n`);
+  process.exit(result.ok ? 0 : 1);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`verify failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  });
 }
