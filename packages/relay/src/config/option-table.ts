@@ -22,7 +22,7 @@ export interface OptionSpec {
   readonly flag: string;
   /** Environment variable twin: `KAFKA_STREAMER_` and the flag name in upper snake case. */
   readonly env: string;
-  /** Value placeholder for help, e.g. `<ms>`. Absent for boolean flags. */
+  /** Value placeholder for help, e.g. `<ms>`; `[bool]` makes the value optional. */
   readonly placeholder?: string;
   readonly description: string;
   readonly kind: ValueKind;
@@ -151,7 +151,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   spec({
     key: 'ssl',
     flag: '--ssl',
-    description: 'connect to Kafka over TLS (environment and file: true or false)',
+    placeholder: '[bool]',
+    description: 'connect to Kafka over TLS: --ssl alone means true, or give true or false',
     kind: { type: 'boolean' },
     default: false,
     scope: 'run',

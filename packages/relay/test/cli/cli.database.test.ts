@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { OUTBOX_COLUMNS as C } from '@kafka-streamer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_DIALECTS, createTestDatabase, type TestDatabase } from '../../../../test/support/databases.js';
@@ -27,6 +30,17 @@ describe.each(ALL_DIALECTS)('CLI on %s', (dialect) => {
 
   afterAll(async () => {
     await db?.destroy();
+  });
+
+  it('reads the database URL from --config', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ks-cli-config-')), 'relay.json');
+    writeFileSync(file, JSON.stringify({ databaseUrl: db.url, outboxTable: 'from_file_outbox' }));
+
+    const result = await runCliProcess(['migrate', '--config', file]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('outbox from_file_outbox: 1 migration(s) applied');
+    expect(await db.knex.schema.hasTable('from_file_outbox')).toBe(true);
   });
 
   it('status before migrate exits 1', async () => {

@@ -194,6 +194,13 @@ describe('run exit codes', () => {
     expect(result.stdout).toContain('cannot connect to the database');
   });
 
+  it('exits 1 when the metrics port is taken', async () => {
+    const result = await runCliProcess(['--database-url', db.url, '--brokers', brokers().join(','), '--metrics-port', String(blackholePort)]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('EADDRINUSE');
+  });
+
   it('exits 1 when migrate cannot connect', async () => {
     const result = await runCliProcess(['migrate', '--database-url', 'mysql://root@127.0.0.1:1/unreachable']);
     expect(result.code).toBe(1);

@@ -200,6 +200,24 @@ describe('requeue arguments', () => {
   });
 });
 
+describe('--ssl flag', () => {
+  it('alone means true and takes false', async () => {
+    const { io } = capturingIo({ KAFKA_STREAMER_DATABASE_URL: '/tmp/x.db', KAFKA_STREAMER_SSL: 'true' });
+    const file = join(dir, 'ca-flag.pem');
+    writeFileSync(file, 'ca');
+
+    // --ssl false overrides the environment, so the CA file is rejected for lack of TLS.
+    const code = await runCli(['node', 'relay', 'run', '--brokers', 'nope', '--ssl', 'false', '--ssl-ca-file', file], io);
+    expect(code).toBe(2);
+
+    const loaded = loadConfig({ command: 'run', cli: { ssl: true }, env: REQUIRED_ENV });
+    expect(loaded.values.ssl).toBe(true);
+    const off = loadConfig({ command: 'run', cli: { ssl: 'false' }, env: { ...REQUIRED_ENV, KAFKA_STREAMER_SSL: 'true' } });
+    expect(off.values.ssl).toBe(false);
+    expect(off.sources.ssl).toBe('cli');
+  });
+});
+
 describe('runCli usage errors', () => {
   it('exits 2 for an unknown option', async () => {
     const { io, output } = capturingIo({});
