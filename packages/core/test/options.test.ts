@@ -65,6 +65,16 @@ describe.each(ALL_DIALECTS)('streamer options on %s', (dialect) => {
     ]);
   });
 
+  it('gives an object without an id a null key', async () => {
+    registry.register(Thing, { topic: 'things', idField: 'code' });
+
+    await db.knex.transaction((trx) => registry.streamUpdate(trx, { code: null, label: 'x' }, { model: Thing }));
+
+    const [row] = await outboxRows(db.knex);
+    expect(row?.message_key).toBeNull();
+    expect(row?.payload).toBe(`{${T}, "_type": "update", "code": null, "label": "x", "id": null}`);
+  });
+
   it('rejects an invalid partition', async () => {
     registry.register(MyModel, { topic: 'my-topic', partitioner: () => -1 });
 
