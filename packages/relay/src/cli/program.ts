@@ -4,7 +4,7 @@ import { type CommandName, loadConfig } from '../config/load-config.js';
 import { OPTION_TABLE, optionsForCommand } from '../config/option-table.js';
 import { migrateCommand } from './commands/migrate.js';
 import { type RequeueArguments, requeueCommand } from './commands/requeue.js';
-import { type RunHooks, runCommand } from './commands/run.js';
+import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import type { CliIo } from './io.js';
 import { addTableOptions, cliValuesOf, environmentHelp } from './options.js';
@@ -31,7 +31,7 @@ function parseLimit(value: string): number {
 }
 
 /** Builds the commander program: `run` (the default), `migrate`, `status` and `requeue`. */
-export function createProgram(io: CliIo, result: ExitCodeHolder, hooks: RunHooks = {}): Command {
+export function createProgram(io: CliIo, result: ExitCodeHolder): Command {
   const program = new Command('kafka-streamer-relay')
     .description('Publishes the kafka-streamer outbox to Kafka, at least once and in id order per key.')
     .showHelpAfterError('(run with --help for usage)')
@@ -45,7 +45,7 @@ export function createProgram(io: CliIo, result: ExitCodeHolder, hooks: RunHooks
   addTableOptions(run, optionsForCommand('run'))
     .addHelpText('after', `${environmentHelp(optionsForCommand('run'), true)}\n${EXIT_CODE_HELP}`)
     .action(async (_options, cmd: Command) => {
-      result.code = await runCommand(load('run', cmd, io), hooks);
+      result.code = await runCommand(load('run', cmd, io));
     });
 
   const migrate = program.command('migrate').description('create or upgrade the outbox table and print the migrations applied');

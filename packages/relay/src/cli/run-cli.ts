@@ -1,6 +1,5 @@
 import { ConfigurationError, KafkaStreamerError } from '@kafka-streamer/core';
 import { CommanderError } from 'commander';
-import type { RunHooks } from './commands/run.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { type ExitCodeHolder, createProgram } from './program.js';
@@ -19,9 +18,9 @@ function errorLines(error: unknown): string {
  * Parses `argv` (as in process.argv, two leading entries) and runs the command.
  * Resolves with the process exit code; never throws.
  */
-export async function runCli(argv: readonly string[], io: CliIo, hooks: RunHooks = {}): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const result: ExitCodeHolder = { code: EXIT_OK };
-  const program = createProgram(io, result, hooks);
+  const program = createProgram(io, result);
   program.exitOverride();
   for (const command of [program, ...program.commands]) {
     command.exitOverride();

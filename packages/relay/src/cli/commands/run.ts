@@ -3,11 +3,11 @@ import { hostname } from 'node:os';
 import { ConfigurationError } from '@kafka-streamer/core';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { LoadedConfig } from '../../config/cli-config.js';
+import type { CliConfig, LoadedConfig } from '../../config/cli-config.js';
 import { describeConfig } from '../../config/describe-config.js';
 import { toRelayOptions } from '../../config/relay-options.js';
 import { Readiness } from '../../http/readiness.js';
-import { type HealthServer, startHealthServer } from '../../http/server.js';
+import { type HealthServer, type HealthServerOptions, startHealthServer } from '../../http/server.js';
 import { observeRelay } from '../../metrics/relay-listeners.js';
 import { createRelayMetrics } from '../../metrics/registry.js';
 import { type StatusPoller, startStatusPoller } from '../../metrics/status-poller.js';
@@ -16,14 +16,6 @@ import { FORCED_EXIT_CODE, installSignalHandlers } from '../../signals.js';
 import { checkConnection, checkOutboxTable, openDatabase, outboxOf } from '../database.js';
 import { EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.js';
 import { createCliLogger } from '../logger.js';
-
-/** Hooks for tests; the defaults end the process. */
-export interface RunHooks {
-  /** Ends the process at once; called only for a forced exit after a second signal. */
-  readonly forceExit?: (code: number) => void;
-  /** Receives the metrics server's address once it listens. */
-  readonly onListening?: (address: { host: string; port: number }) => void;
-}
 
 interface Resources {
   knex?: Knex;
@@ -53,15 +45,13 @@ async function release(resources: Resources, logger: Logger): Promise<void> {
   await resources.knex?.destroy();
 }
 
-async function startServer(loaded: LoadedConfig, resources: Resources, logger: Logger, hooks: RunHooks, readiness: Readiness, metrics: ReturnType<typeof createRelayMetrics>): Promise<void> {
-  const port = loaded.values.metricsPort;
-  if (port === undefined) return;
+/** Starts the metrics and health server when `--metrics-port` is set; logs the port it got. */
+async function startServer(config: CliConfig, options: Omit<HealthServerOptions, 'host' | 'port'>): Promise<HealthServer | undefined> {
+  if (config.metricsPort === undefined) return undefined;
 
-  const host = loaded.values.metricsHost ?? '127.0.0.1';
-  resources.server = await startHealthServer({ host, port, metrics, readiness, logger });
-  const address = { host: resources.server.host, port: resources.server.port };
-  logger.info({ ...address, paths: ['/metrics', '/healthz', '/readyz'] }, 'metrics server listening');
-  hooks.onListening?.(address);
+  const server = await startHealthServer({ ...options, host: config.metricsHost ?? '127.0.0.1', port: config.metricsPort });
+  options.logger.info({ host: server.host, port: server.port, paths: ['/metrics', '/healthz', '/readyz'] }, 'metrics server listening');
+  return server;
 }
 
 /**
@@ -69,7 +59,7 @@ async function startServer(loaded: LoadedConfig, resources: Resources, logger: L
  * a graceful stop, 1 when start-up or the stop failed, 2 when the engine rejects
  * an option. A second signal ends the process at once with 130.
  */
-export async function runCommand(loaded: LoadedConfig, hooks: RunHooks = {}): Promise<number> {
+export async function runCommand(loaded: LoadedConfig): Promise<number> {
   const config = loaded.values;
   const relayId = config.relayId ?? defaultRelayId();
   const sources = { ...loaded.sources, relayId: loaded.sources.relayId ?? 'default' };
@@ -95,12 +85,12 @@ export async function runCommand(loaded: LoadedConfig, hooks: RunHooks = {}): Pr
     readiness.track(relay);
 
     resources.poller = startStatusPoller({ knex: resources.knex, outbox, metrics, intervalMs: config.statusInterval ?? 5000, logger });
-    await startServer(loaded, resources, logger, hooks, readiness, metrics);
+    resources.server = await startServer(config, { metrics, readiness, logger });
 
     const exitCode = await new Promise<number>((resolve, reject) => {
       resources.uninstallSignals = installSignalHandlers(relay, logger, {
         exit: (code) => {
-          if (code === FORCED_EXIT_CODE) (hooks.forceExit ?? process.exit)(code);
+          if (code === FORCED_EXIT_CODE) process.exit(code);
           else resolve(code);
         },
       });
