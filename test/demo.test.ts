@@ -19,7 +19,9 @@ interface DemoRun {
 function runDemo(args: readonly string[]): Promise<DemoRun> {
   return new Promise((resolve) => {
     execFile(TSX, [DEMO, ...args], { cwd: ROOT, timeout: RUN_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      let code: number | null = null;
+      if (error === null) code = 0;
+      else if (typeof error.code === 'number') code = error.code;
       resolve({ code, stdout, stderr });
     });
   });

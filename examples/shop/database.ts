@@ -117,9 +117,9 @@ async function createOnServer(url: string, runId: string, poolMax: number): Prom
 }
 
 /**
- * Creates a fresh database for one demo run: a new SQLite file in a temporary
- * folder when `url` is undefined, or a new database `ks_demo_<runId>` on the
- * server that `url` names (the URL's own database is used only to create it).
+ * Creates a fresh database for one demo run. Without `url` it is a new SQLite file
+ * in a temporary folder. With `url` it is a new database `ks_demo_<runId>` on that
+ * server, and the URL's own database is used only to create it.
  */
 export async function createDemoDatabase(url: string | undefined, runId: string, poolMax: number): Promise<DemoDatabase> {
   if (url === undefined) return createSqlite(runId, 1);

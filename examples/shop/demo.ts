@@ -113,8 +113,12 @@ async function run(options: DemoOptions): Promise<boolean> {
     const workStart = Date.now();
     try {
       await withContext({ source: 'shop-demo' }, () => runWorkload(workload, progress));
+      const changes = ledger.committedChanges;
       const refreshed = await refreshOrders(workload);
-      log(`   workload done in ${seconds(workStart)}: ${ledger.committedChanges} changes, ${progress.transactions} transactions committed, ${progress.rolledBack} rolled back; full refresh of ${refreshed} orders`);
+      log(
+        `   workload done in ${seconds(workStart)}: ${changes} changes in ${progress.transactions} committed transactions, ` +
+          `${progress.rolledBack} rolled back; then a full refresh of ${refreshed} orders`,
+      );
       const drained = await waitForEmptyOutbox(db, options.timeoutSeconds * 1000);
       log(`   outbox ${drained ? 'drained' : 'NOT drained'} ${seconds(workStart)} after the workload started; ${published()} rows published`);
     } finally {

@@ -18,7 +18,7 @@ async function lockOrder(ctx: TxContext, orderId: number): Promise<{ version: nu
 async function addLines(ctx: TxContext, orderId: number, count: number, exclude: ReadonlySet<number>): Promise<void> {
   const candidates = ctx.state.products.filter((product) => !exclude.has(product.id));
   for (const product of pickDistinct(ctx.random, candidates, count)) {
-    // Held until commit: a product update waits for it, so that it sees this line.
+    // Held until commit: a product rename waits for it, so that its re-streams include this order.
     if (ctx.dialect !== 'sqlite') await ctx.trx('products').select('id').where({ id: product.id }).forShare();
     await ctx.trx('order_lines').insert({
       order_id: orderId,

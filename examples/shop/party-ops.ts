@@ -33,7 +33,7 @@ export async function deleteProspect(ctx: TxContext, customerId: number): Promis
 
 /**
  * Renames a customer. Every order of the customer is re-streamed with the new
- * customer embedded (handleRelated); the customer row lock keeps its set of orders
+ * customer embedded (handleRelated). The customer row lock keeps its set of orders
  * and their versions fixed until commit, so the ledger can name each re-stream.
  */
 export async function updateCustomer(ctx: TxContext, customerId: number): Promise<boolean> {

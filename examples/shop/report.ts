@@ -8,7 +8,7 @@ const SHOWN_VIOLATIONS = 20;
 export const SUCCESS_PREFIX = 'VERIFIED:';
 
 function sampleMessages(messages: readonly ParsedMessage[], count: number): ParsedMessage[] {
-  const wanted: ((parsed: ParsedMessage) => boolean)[] = [
+  const kinds: ((parsed: ParsedMessage) => boolean)[] = [
     (parsed) => parsed.type === 'create' && Array.isArray(parsed.body?.lines),
     (parsed) => parsed.type === 'update' && typeof parsed.message.topic === 'string' && parsed.message.topic.endsWith('.customers'),
     (parsed) => parsed.type === 'delete' && parsed.body !== undefined && !('version' in parsed.body),
@@ -16,7 +16,7 @@ function sampleMessages(messages: readonly ParsedMessage[], count: number): Pars
     (parsed) => parsed.type === 'update' && Array.isArray(parsed.body?.products),
     (parsed) => parsed.type === 'delete' && parsed.body !== undefined && 'version' in parsed.body,
   ];
-  return wanted
+  return kinds
     .map((predicate) => messages.find(predicate))
     .filter((parsed): parsed is ParsedMessage => parsed !== undefined)
     .slice(0, count);

@@ -8,9 +8,9 @@ interface ShopMigration {
 }
 
 /**
- * A decimal(10,2) money column. Knex declares `decimal` as `float` on SQLite, which
- * makes the value a float in messages (12.5); declaring decimal(10,2) keeps it a
- * decimal, written with its two places ("12.50") as on the other databases.
+ * Adds a decimal(10,2) money column. Knex declares `decimal` as `float` on SQLite,
+ * so messages would carry a float (12.5). Declared as decimal(10,2), the value is
+ * written with its two places ("12.50"), as on the other databases.
  */
 function decimal(knex: Knex, table: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder {
   const client = String(knex.client.config.client);

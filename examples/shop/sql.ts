@@ -22,9 +22,10 @@ export async function insertReturningId(
 }
 
 /**
- * Whether an error is a lock conflict that the database resolved by aborting this
- * transaction, so that running it again is correct: a PostgreSQL deadlock or
- * serialization failure, a MySQL deadlock or lock wait timeout, or SQLite busy.
+ * Returns whether an error is a lock conflict that the database resolved by
+ * aborting this transaction, so that running it again is correct. These are a
+ * PostgreSQL deadlock or serialization failure, a MySQL deadlock or lock wait
+ * timeout, and SQLite busy.
  */
 export function isRetryableConflict(error: unknown): boolean {
   const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };

@@ -7,14 +7,14 @@ import type { ShopStreaming, StreamedModel } from './workload-state.js';
 
 const MODELS: Readonly<Record<StreamedModel, ModelClass>> = { customer: Customer, product: Product, order: Order };
 
-/** A registry of the shop's streamers, writing to the topics of one run. */
+/** Creates a registry of the shop's streamers, writing to the topics of one run. */
 export function createShopRegistry(topics: ShopTopics): Registry {
   const registry = createRegistry();
   for (const { model, streamer, topic } of shopStreamers(topics)) registry.register(model, streamer, { topic });
   return registry;
 }
 
-/** The workload's streaming calls on top of a registry; rows are passed as `{ id }` and reloaded. */
+/** Implements the workload's streaming calls with a registry. Rows are passed as `{ id }` and reloaded. */
 export function registryStreaming(registry: Registry): ShopStreaming {
   const rows = (ids: readonly number[]) => ids.map((id) => ({ id }));
   return {

@@ -121,8 +121,8 @@ export function evaluate(data: LedgerData, messages: readonly ParsedMessage[], o
 
 /**
  * Reads the run's topics from the beginning until every committed change has
- * arrived and the topics are read to their end, or `timeoutMs` passes; then checks
- * everything received against the ledger.
+ * arrived and the topics are read to their end, or until `timeoutMs` passes. Then
+ * checks everything received against the ledger.
  */
 export async function verifyRun(options: VerifyOptions): Promise<VerifyResult> {
   const kafka = new Kafka({ clientId: 'shop-verify', brokers: [...options.brokers], logLevel: logLevel.ERROR });

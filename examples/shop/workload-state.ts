@@ -3,7 +3,7 @@ import type { ShopDialect } from './database.js';
 import type { LedgerScope } from './ledger.js';
 import type { ShopTopics } from './topics.js';
 
-/** How the workload streams changes; one implementation wraps the core API. */
+/** Streaming calls of the workload, implemented on the core API by `streaming.ts`. */
 export interface ShopStreaming {
   create(trx: Knex.Transaction, model: StreamedModel, ids: readonly number[]): Promise<void>;
   update(trx: Knex.Transaction, model: StreamedModel, ids: readonly number[]): Promise<void>;
@@ -26,8 +26,8 @@ export interface KnownProduct {
 }
 
 /**
- * What the workload knows of the committed database state, to pick rows to change.
- * It may be stale under concurrency: each operation locks and re-reads its rows.
+ * Committed database state as the workload last saw it, used to pick rows to change.
+ * It may be stale under concurrency, so each operation locks and re-reads its rows.
  */
 export class ShopState {
   /** Customers that place orders: order id -> customer id lives in `orders`. */

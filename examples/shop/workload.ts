@@ -34,11 +34,12 @@ export interface WorkloadProgress {
 const MAX_ATTEMPTS = 8;
 
 /**
- * MySQL's default REPEATABLE READ makes plain reads see the snapshot taken by the
- * transaction's first read, so a row read back for a message after a later
- * `FOR UPDATE` could be older than the locked row (a delete would then carry a
- * stale state). READ COMMITTED reads the latest committed rows, as PostgreSQL's
- * default does; SQLite runs one writer at a time and needs no setting.
+ * Returns the isolation level of workload transactions. MySQL's default REPEATABLE
+ * READ makes plain reads see the snapshot of the transaction's first read. A row
+ * read back for a message after a later `FOR UPDATE` could then be older than the
+ * locked row, and a delete would carry a stale state. READ COMMITTED reads the
+ * latest committed rows, as PostgreSQL's default does. SQLite runs one writer at a
+ * time and needs no setting.
  */
 function isolationOf(dialect: ShopDialect): Knex.TransactionConfig {
   return dialect === 'mysql' ? { isolationLevel: 'read committed' } : {};
@@ -124,8 +125,8 @@ export async function runWorkload(options: WorkloadOptions, progress: WorkloadPr
       while (options.ledger.committedChanges < options.changes) {
         const kind = pickKind(random);
         await runTransaction(options, state, random, progress, (ctx) => runKind(kind, ctx, options.transactionSize));
-        // better-sqlite3 answers synchronously, so without this the workers would
-        // starve timers: the relay's poll loop and the progress line.
+        // better-sqlite3 returns results synchronously, so without this the workers
+        // would starve timers: the relay's poll loop and the progress line.
         await new Promise((resolve) => setImmediate(resolve));
       }
     });
