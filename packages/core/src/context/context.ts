@@ -66,7 +66,7 @@ export function withoutHandleRelated<R>(models: readonly ModelClass[] | undefine
   return storage.run({ ...outer, suspended }, fn);
 }
 
-/** Whether a handleRelated re-stream from a change of `changed` into `dependent` is suspended. */
+/** Returns whether a handleRelated re-stream from a change of `changed` into `dependent` is suspended. */
 export function isHandleRelatedSuspended(changed: ModelClass, dependent: ModelClass): boolean {
   const { suspended } = currentContext();
   return suspended === true || suspended.has(changed) || suspended.has(dependent);

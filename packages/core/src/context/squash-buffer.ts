@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { OutboxTable } from '../outbox/table.js';
 import type { OutboxMessage } from '../stream/message.js';
 
-/** Where buffered messages go: the transaction and outbox table of the call that streamed them. */
+/** Destination of buffered messages: the transaction and outbox table of the call that streamed them. */
 export interface SquashTarget {
   readonly trx: Knex.Transaction;
   readonly outbox: OutboxTable;
@@ -33,7 +33,7 @@ export class SquashBuffer {
     for (const group of inner.#groups) this.add(group.target, group.messages.filter(isDefined));
   }
 
-  /** The merged messages per target, in the order they were first streamed. */
+  /** Returns the merged messages per target, in the order they were first streamed. */
   drain(): { target: SquashTarget; messages: OutboxMessage[] }[] {
     const groups = this.#groups.splice(0);
     return groups.map((group) => ({ target: group.target, messages: group.messages.filter(isDefined) }));

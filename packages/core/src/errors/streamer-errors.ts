@@ -75,13 +75,3 @@ export class KeyTooLongError extends KafkaStreamerError {
     );
   }
 }
-
-/** An object of a model whose streamer uses `idField` has no usable id where one is required. */
-export class MissingIdError extends KafkaStreamerError {
-  constructor(model: string, idField: string) {
-    super(
-      'ERR_KS_MISSING_ID',
-      `a ${model} object has no "${idField}" value: stream rows after they were inserted, with their id (for example from .returning('*'))`,
-    );
-  }
-}

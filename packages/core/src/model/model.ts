@@ -50,7 +50,7 @@ export function parseTableName(raw: string, what: string): TableName {
   return { schema, table, qualified: schema === undefined ? table : `${schema}.${table}` };
 }
 
-/** The primary key column of a model: its static `idColumn` (a string), else `id`. */
+/** Returns the primary key column of a model: its static `idColumn` (a string), else `id`. */
 export function modelIdColumn(model: ModelClass): string {
   const column = model.idColumn;
   if (column === undefined) return 'id';
@@ -60,7 +60,7 @@ export function modelIdColumn(model: ModelClass): string {
   return validateIdentifier(column, `idColumn of model ${model.name}`);
 }
 
-/** Whether a value is a class that can serve as a model (it has a static tableName). */
+/** Returns whether a value is a class that can serve as a model (it has a static tableName). */
 export function isModelClass(value: unknown): value is ModelClass {
   return typeof value === 'function' && typeof (value as { tableName?: unknown }).tableName === 'string';
 }

@@ -5,11 +5,11 @@ import { type ModelClass, modelIdColumn, modelTable, parseTableName, type TableN
 /**
  * How a model joins another one, in the static `relations` of the model class.
  *
- * - `belongsTo`: this row holds `foreignKey`, pointing at `targetKey` (default: the
+ * - `belongsTo`: this row contains `foreignKey`, pointing at `targetKey` (default: the
  *   other model's id) of one other row. Streamed as an object or null.
- * - `hasOne`: one other row holds `foreignKey`, pointing at `sourceKey` (default: this
+ * - `hasOne`: one other row contains `foreignKey`, pointing at `sourceKey` (default: this
  *   model's id). Streamed as an object or null.
- * - `hasMany`: many other rows hold `foreignKey`. Streamed as a list.
+ * - `hasMany`: many other rows contain `foreignKey`. Streamed as a list.
  * - `manyToMany`: rows of `through.table` join this row (`through.from` = this row's
  *   `sourceKey`) to other rows (`through.to` = their `targetKey`). Streamed as a list.
  */

@@ -5,7 +5,7 @@ import { type Dialect, dialectOf } from './dialect.js';
 import { type OutboxTable, qualifiedName } from './table.js';
 
 // Bound parameters allowed in one statement: SQLite's SQLITE_MAX_VARIABLE_NUMBER
-// default since 3.32 (better-sqlite3 12 bundles a later SQLite), and the 16-bit
+// default since SQLite 3.32 (better-sqlite3 12 bundles 3.53), and the 16-bit
 // parameter count of the PostgreSQL and MySQL wire protocols.
 const MAX_BINDINGS: Record<Dialect, number> = { sqlite: 32_766, postgres: 65_535, mysql: 65_535 };
 
@@ -55,8 +55,8 @@ export async function insertOutboxMessages(
 ): Promise<void> {
   if (messages.length === 0) return;
 
-  // NOTE: a statement is also bounded in bytes (MySQL max_allowed_packet, 64 MiB by
-  // default on MariaDB 11); payloads are not measured against it here.
+  // NOTE: a statement is also bounded in bytes (max_allowed_packet: 16 MiB by default
+  // on MariaDB 10.11, 64 MiB on MySQL 8), and payload sizes are not checked against it.
   const rowsPerInsert = Math.floor((MAX_BINDINGS[dialectOf(trx)] - 1 - COLUMN_ORDER.length) / COLUMN_ORDER.length);
   for (let start = 0; start < messages.length; start += rowsPerInsert) {
     await insertStatement(trx, outbox, messages.slice(start, start + rowsPerInsert));

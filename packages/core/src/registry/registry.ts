@@ -19,8 +19,8 @@ type AnyOptions = StreamerOptions<any>;
 
 /**
  * A class decorator returned by `register()`. TypeScript 5 standard decorators call
- * it with a context, and registration runs once the class is fully defined (static
- * fields included); it can also be called by hand as `decorator(Class)`.
+ * it with a context, and registration runs once the class is fully defined, static
+ * fields included. It can also be called by hand as `decorator(Class)`.
  */
 // biome-ignore lint/suspicious/noExplicitAny: a decorator accepts any class
 export type RegisterDecorator = (value: abstract new (...args: any[]) => any, context?: ClassDecoratorContext) => void;

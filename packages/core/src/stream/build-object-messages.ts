@@ -14,7 +14,7 @@ import type { OutboxMessage } from './message.js';
 /**
  * Builds the messages of objects of one model, in batches of `batchSize`: related
  * rows are loaded with one query per relation per batch. Throws before returning
- * anything when an object lacks a column or holds a value that cannot be encoded.
+ * anything when an object lacks a column or contains a value that cannot be encoded.
  */
 export async function buildObjectMessages<T extends object>(
   trx: Knex.Transaction,
@@ -111,7 +111,7 @@ async function nestRelated<T extends object>(
   return related === null ? null : nest(related as Row, relation.name);
 }
 
-// A nested object holds the related row's own columns only, one level deep.
+// A nested object contains the related row's own columns only, one level deep.
 async function nestRow<T extends object>(
   plan: StreamPlan<T>,
   relationName: string,

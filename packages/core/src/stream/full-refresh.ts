@@ -18,7 +18,7 @@ export interface FullRefreshOptions extends Pick<StreamOptions, 'outbox' | 'head
   finalize?: 'enumerate' | 'eos';
 }
 
-/** What fullRefresh wrote for one model. */
+/** The counts of what fullRefresh wrote for one model. */
 export interface RefreshSummary {
   readonly model: string;
   readonly topic: string;
@@ -34,8 +34,8 @@ export interface RefreshSummary {
  * one `eos`. Rows are read in batches of `batchSize`, ordered by id, from one
  * snapshot: a REPEATABLE READ transaction on PostgreSQL and MySQL, one transaction
  * on SQLite. The messages are written in that same transaction, one INSERT per
- * batch, so a refresh is in the outbox entirely or not at all; the price is that a
- * large table makes one large transaction. Pass a transaction to run inside it
+ * batch, so a refresh is in the outbox entirely or not at all. The price is one
+ * large transaction for a large table. Pass a transaction to run inside it
  * instead (its isolation level is then the caller's choice).
  */
 export async function fullRefresh(

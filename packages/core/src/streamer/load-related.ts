@@ -11,7 +11,7 @@ export function valueKey(value: unknown): string | undefined {
   return String(value);
 }
 
-/** A value as a query binding: drivers differ on BigInt, so it is sent as its decimal text. */
+/** Converts a value to a query binding: drivers differ on BigInt, so it is sent as decimal text. */
 export function bindable(value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }

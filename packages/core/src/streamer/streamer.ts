@@ -8,7 +8,7 @@ export type MessageType = 'create' | 'update' | 'delete' | 'refresh' | 'enumerat
 /** A computed value for an included name or a column, given the object and its batch. */
 export type ComputedField<T extends object = Row> = (obj: T, batch: Batch<T>) => unknown;
 
-/** What a key serializer or partitioner sees of a message. */
+/** The message data passed to a key serializer or partitioner. */
 export interface MessageInfo<T extends object = Row> {
   readonly topic: string;
   readonly type: MessageType;
@@ -66,7 +66,7 @@ export interface StreamerOptions<T extends object = Row> {
   enumerateChunkField?: string;
   /** Ids per enumerate message. Default 5000. Python: `enumerate_chunk_size`. */
   enumerateChunkSize?: number;
-  /** How fullRefresh ends: `enumerate` (default) or `eos`. Python: `refresh_finalize_type`. */
+  /** Final message type of fullRefresh: `enumerate` (default) or `eos`. Python: `refresh_finalize_type`. */
   refreshFinalizeType?: 'enumerate' | 'eos';
   /** Write JSON without spaces after `,` and `:`. Default false (the Python library's bytes). */
   compact?: boolean;
@@ -110,5 +110,5 @@ export class Streamer<T extends object = Row> implements StreamerOptions<T> {
 }
 
 /** A Streamer subclass that takes no constructor arguments. */
-// biome-ignore lint/suspicious/noExplicitAny: a registry holds streamers of every object type
+// biome-ignore lint/suspicious/noExplicitAny: a registry contains streamers of every object type
 export type StreamerClass = new () => Streamer<any>;

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase, type TestDialect } from '../../.
 
 export { ALL_DIALECTS, type TestDatabase, type TestDialect } from '../../../../test/support/databases.js';
 
-/** A fresh database with the outbox table migrated. */
+/** Creates a fresh database with the outbox table migrated. */
 export async function createOutboxDatabase(dialect: TestDialect, prefix: string): Promise<TestDatabase> {
   const db = await createTestDatabase(dialect, prefix);
   await migrateOutbox(db.knex);
@@ -23,12 +23,12 @@ export interface OutboxRow {
   headers: string;
 }
 
-/** Every outbox row in insert order. */
+/** Reads every outbox row in insert order. */
 export async function outboxRows(knex: Knex, table = 'kafka_streamer_outbox'): Promise<OutboxRow[]> {
   return knex(table).orderBy('id');
 }
 
-/** The payload text of every outbox row, in insert order. */
+/** Reads the payload text of every outbox row, in insert order. */
 export async function payloads(knex: Knex, table?: string): Promise<string[]> {
   return (await outboxRows(knex, table)).map((row) => row.payload);
 }
