@@ -11,6 +11,7 @@ import { buildObjectMessages } from './build-object-messages.js';
 import { resolveCall, type StreamOptions } from './call-options.js';
 import type { CallSettings } from './envelope.js';
 import { buildEnumerateMessages, buildEosMessage } from './special-messages.js';
+import { requireOpenTransaction } from './transaction-guard.js';
 
 /** Options of fullRefresh. */
 export interface FullRefreshOptions extends Pick<StreamOptions, 'outbox' | 'headers' | 'compact'> {
@@ -56,7 +57,10 @@ export async function fullRefresh(
     return summaries;
   };
 
-  if ((knex as Knex.Transaction).isTransaction === true) return run(knex as Knex.Transaction);
+  if ((knex as Knex.Transaction).isTransaction === true) {
+    requireOpenTransaction(knex, 'fullRefresh');
+    return run(knex);
+  }
   const isolation = dialectOf(knex) === 'sqlite' ? {} : { isolationLevel: 'repeatable read' as const };
   return knex.transaction(run, isolation);
 }
