@@ -57,6 +57,19 @@ describe('shop demo', () => {
     RUN_TIMEOUT_MS + 10_000,
   );
 
+  it('type-checks the example', async () => {
+    // tsx strips types without checking them, so the runs above would not catch a type error.
+    const tsc = join(ROOT, 'node_modules', '.bin', 'tsc');
+    const result = await new Promise<{ code: number; output: string }>((resolve) => {
+      execFile(tsc, ['-p', join(ROOT, 'examples', 'shop')], { cwd: ROOT }, (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : 1, output: stdout + stderr });
+      });
+    });
+
+    expect(result.output).toBe('');
+    expect(result.code).toBe(0);
+  }, 180_000);
+
   it('rejects an invalid option with exit code 2', async () => {
     const run = await runDemo(['--changes', 'many']);
 
