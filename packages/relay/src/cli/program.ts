@@ -2,10 +2,7 @@ import { Command, Option } from 'commander';
 import type { LoadedConfig } from '../config/cli-config.js';
 import { type CommandName, loadConfig } from '../config/load-config.js';
 import { OPTION_TABLE, optionsForCommand } from '../config/option-table.js';
-import { migrateCommand } from './commands/migrate.js';
-import { type RequeueArguments, requeueCommand } from './commands/requeue.js';
-import { runCommand } from './commands/run.js';
-import { statusCommand } from './commands/status.js';
+import type { RequeueArguments } from './commands/requeue.js';
 import type { CliIo } from './io.js';
 import { addTableOptions, cliValuesOf, environmentHelp } from './options.js';
 
@@ -30,7 +27,11 @@ function parseLimit(value: string): number {
   return Number(value);
 }
 
-/** Builds the commander program: `run` (the default), `migrate`, `status` and `requeue`. */
+/**
+ * Builds the commander program: `run` (the default), `migrate`, `status` and
+ * `requeue`. Each action imports its command on demand, so `--help` and invalid
+ * options fail fast without loading Knex, KafkaJS and prom-client.
+ */
 export function createProgram(io: CliIo, result: ExitCodeHolder): Command {
   const program = new Command('kafka-streamer-relay')
     .description('Publishes the kafka-streamer outbox to Kafka, at least once and in id order per key.')
@@ -45,14 +46,18 @@ export function createProgram(io: CliIo, result: ExitCodeHolder): Command {
   addTableOptions(run, optionsForCommand('run'))
     .addHelpText('after', `${environmentHelp(optionsForCommand('run'), true)}\n${EXIT_CODE_HELP}`)
     .action(async (_options, cmd: Command) => {
-      result.code = await runCommand(load('run', cmd, io));
+      const loaded = load('run', cmd, io);
+      const { runCommand } = await import('./commands/run.js');
+      result.code = await runCommand(loaded);
     });
 
   const migrate = program.command('migrate').description('create or upgrade the outbox table and print the migrations applied');
   addTableOptions(migrate, optionsForCommand('migrate'))
     .addHelpText('after', environmentHelp(optionsForCommand('migrate'), false))
     .action(async (_options, cmd: Command) => {
-      result.code = await migrateCommand(load('migrate', cmd, io), io);
+      const loaded = load('migrate', cmd, io);
+      const { migrateCommand } = await import('./commands/migrate.js');
+      result.code = await migrateCommand(loaded, io);
     });
 
   const status = program.command('status').description('print pending, claimed and parked rows and the oldest pending age');
@@ -61,7 +66,9 @@ export function createProgram(io: CliIo, result: ExitCodeHolder): Command {
     .addOption(new Option('--limit <rows>', 'parked rows to list').argParser(parseLimit).default(100))
     .addHelpText('after', environmentHelp(optionsForCommand('status'), false))
     .action(async (options: { json?: boolean; limit: number }, cmd: Command) => {
-      result.code = await statusCommand(load('status', cmd, io), options, io);
+      const loaded = load('status', cmd, io);
+      const { statusCommand } = await import('./commands/status.js');
+      result.code = await statusCommand(loaded, options, io);
     });
 
   const requeue = program.command('requeue').description('move parked rows back to pending, with attempts reset to 0');
@@ -70,7 +77,9 @@ export function createProgram(io: CliIo, result: ExitCodeHolder): Command {
     .option('--all', 'requeue every parked row')
     .addHelpText('after', environmentHelp(optionsForCommand('requeue'), false))
     .action(async (options: RequeueArguments, cmd: Command) => {
-      result.code = await requeueCommand(load('requeue', cmd, io), options, io);
+      const loaded = load('requeue', cmd, io);
+      const { requeueCommand } = await import('./commands/requeue.js');
+      result.code = await requeueCommand(loaded, options, io);
     });
 
   return program;
