@@ -185,6 +185,39 @@ describe('run exit codes', () => {
     }
   });
 
+  it('exits 0 on SIGINT', async () => {
+    const relay = new CliProcess(['--database-url', db.url, '--brokers', brokers().join(',')]);
+    try {
+      // The engine logs this line once the relay's signal handlers are in place.
+      await relay.waitForLog('relay starting');
+      relay.kill('SIGINT');
+      const result = await relay.exited;
+
+      expect(result.code).toBe(0);
+      expect(relay.logLines().some((line) => line.msg === 'relay stopped')).toBe(true);
+    } finally {
+      if (relay.child.exitCode === null) relay.kill('SIGKILL');
+    }
+  });
+
+  it('exits 0 on SIGTERM during start-up', async () => {
+    // The silent server stands in for a database whose connect hangs.
+    const connections = sockets.size;
+    const relay = new CliProcess(['--brokers', brokers().join(',')], {
+      KAFKA_STREAMER_DATABASE_URL: `postgres://postgres@127.0.0.1:${blackholePort}/db`,
+    });
+    try {
+      await waitFor(async () => (sockets.size > connections ? true : undefined), 'the database connect to start');
+      relay.kill('SIGTERM');
+      const result = await relay.exited;
+
+      expect(result.code).toBe(0);
+      expect(relay.stdout).toContain('SIGTERM received before the relay started; exiting');
+    } finally {
+      if (relay.child.exitCode === null) relay.kill('SIGKILL');
+    }
+  });
+
   it('exits 1 when the database is unreachable', async () => {
     const result = await runCliProcess(['run', '--brokers', brokers().join(',')], {
       KAFKA_STREAMER_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/unreachable',

@@ -14,7 +14,7 @@ import { type StatusPoller, startStatusPoller } from '../../metrics/status-polle
 import { createRelay, type Relay } from '../../relay.js';
 import { FORCED_EXIT_CODE, installSignalHandlers } from '../../signals.js';
 import { checkConnection, checkOutboxTable, openDatabase, outboxOf } from '../database.js';
-import { EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { createCliLogger } from '../logger.js';
 
 interface Resources {
@@ -70,6 +70,18 @@ export async function runCommand(loaded: LoadedConfig): Promise<number> {
 
   logger.info({ config: describeConfig({ ...loaded, values: { ...config, relayId }, sources }) }, 'kafka-streamer-relay starting');
 
+  // Until the relay's own handlers are installed nothing is claimed, so a signal ends the start-up at once.
+  const onEarlySignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, `${signal} received before the relay started; exiting`);
+    process.exit(EXIT_OK);
+  };
+  process.once('SIGTERM', onEarlySignal);
+  process.once('SIGINT', onEarlySignal);
+  const removeEarlyHandlers = () => {
+    process.off('SIGTERM', onEarlySignal);
+    process.off('SIGINT', onEarlySignal);
+  };
+
   try {
     const outbox = outboxOf(config);
     resources.knex = openDatabase(config, 10);
@@ -88,6 +100,7 @@ export async function runCommand(loaded: LoadedConfig): Promise<number> {
     resources.server = await startServer(config, { metrics, readiness, logger });
 
     const exitCode = await new Promise<number>((resolve, reject) => {
+      removeEarlyHandlers();
       resources.uninstallSignals = installSignalHandlers(relay, logger, {
         exit: (code) => {
           if (code === FORCED_EXIT_CODE) process.exit(code);
@@ -101,6 +114,7 @@ export async function runCommand(loaded: LoadedConfig): Promise<number> {
     logger.info({ exitCode }, 'kafka-streamer-relay exiting');
     return exitCode;
   } catch (error) {
+    removeEarlyHandlers();
     const usage = error instanceof ConfigurationError;
     logger.fatal({ err: error }, usage ? 'invalid relay configuration' : 'relay failed to start');
     await resources.relay?.stop({ graceMs: 0 }).catch(() => undefined);
