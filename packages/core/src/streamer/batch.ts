@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ConfigurationError } from '../errors/kafka-streamer-error.js';
 import type { Row } from '../model/model.js';
 import type { Relation } from '../model/relations.js';
 
@@ -45,7 +46,9 @@ export class Batch<T extends object = Row> {
     const relation = this.#relations.get(name);
     const rows = this.#related.get(name);
     if (relation === undefined || rows === undefined) {
-      throw new Error(`relation ${name} was not loaded: add it to include, selectRelated or prefetchRelated`);
+      throw new ConfigurationError(
+        `relation ${JSON.stringify(name)} was not loaded for this batch: add it to include, selectRelated or prefetchRelated`,
+      );
     }
 
     const key = this.#keyOf(obj, relation.sourceColumn);
