@@ -57,6 +57,22 @@ describe.each(ALL_DIALECTS)('fullRefresh on %s', (dialect) => {
     expect(new Set(sessions)).toEqual(new Set([sessions[0]]));
   });
 
+  it('uses custom enumerate field names', async () => {
+    registry.register(MyModel, {
+      topic: 'my-topic',
+      enumerateIdsField: 'keys',
+      enumerateChunkField: 'part',
+      enumerateChunkSize: 3,
+    });
+
+    await registry.fullRefresh(db.knex, MyModel);
+
+    const all = await payloads(db.knex);
+    expect(all).toHaveLength(7);
+    expect(all[5]).toMatch(new RegExp(`^\\{${T}, "_type": "enumerate", "keys": \\[1, 2, 3\\], "part": \\{"index": 0, "count": 2, "session": "${UUID}"\\}, "id": 1\\}$`));
+    expect(all[6]).toMatch(new RegExp(`"keys": \\[4, 5\\], "part": \\{"index": 1, "count": 2, `));
+  });
+
   it('reads in batches ordered by id', async () => {
     registry.register(MyModel, { topic: 'my-topic', exclude: ['field2', 'other_id'], batchSize: 2 });
 
