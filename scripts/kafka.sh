@@ -6,6 +6,7 @@
 #   scripts/kafka.sh restart [key=value ...] stop, then start with fresh storage (or KAFKA_KEEP_DATA=1)
 #   scripts/kafka.sh status                  exit 0 and print the address when it runs
 #   scripts/kafka.sh address                 print the bootstrap address (host:port)
+#   scripts/kafka.sh stop-all                stop the brokers of every port started from this cache
 #   scripts/kafka.sh fetch                   only fetch the jars with Maven, print their folder
 #
 # Environment:
@@ -171,6 +172,16 @@ port_busy() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# The kernel hands out ports of this range to outgoing connections, and a listener cannot
+# bind a port that a connection holds at that moment.
+warn_if_ephemeral() {
+  local low high
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || return 0
+  if (($1 >= low && $1 <= high)); then
+    log "warning: port $1 is in the ephemeral range $low-$high, so starting can fail with 'Address already in use'; prefer a port below $low"
+  fi
+}
+
 wait_ready() {
   local pid="$1"
   node "$ROOT/scripts/kafka-wait.mjs" "$ADDRESS" "${KAFKA_START_TIMEOUT:-90}" "$pid" || {
@@ -198,6 +209,7 @@ start_broker() {
   local p
   for p in "$PORT" "$CONTROLLER_PORT"; do
     if port_busy "$p"; then die "port $p on 127.0.0.1 is taken by another process: set KAFKA_PORT"; fi
+    warn_if_ephemeral "$p"
   done
 
   fetch_jars
@@ -247,6 +259,15 @@ stop_broker() {
   log "stopped the broker at $ADDRESS"
 }
 
+stop_all() {
+  local dir
+  for dir in "$CACHE"/broker-*/; do
+    [[ -f "$dir/kafka.pid" ]] || continue
+    local port="${dir%/}"
+    KAFKA_PORT="${port##*broker-}" bash "${BASH_SOURCE[0]}" stop
+  done
+}
+
 main() {
   local cmd="${1:-}"
   [[ $# -gt 0 ]] && shift
@@ -254,11 +275,13 @@ main() {
   if [[ -n "${KAFKA_BROKERS:-}" ]]; then
     case "$cmd" in
       start|restart|status|address|fetch) echo "$KAFKA_BROKERS" ;;
-      stop) log "KAFKA_BROKERS is set: not stopping the external broker" ;;
-      *) die "usage: kafka.sh start|stop|restart|status|address|fetch" ;;
+      stop|stop-all) log "KAFKA_BROKERS is set: not stopping the external broker" ;;
+      *) die "usage: kafka.sh start|stop|stop-all|restart|status|address|fetch" ;;
     esac
     return 0
   fi
+
+  if [[ "$cmd" == stop-all ]]; then stop_all; return 0; fi
 
   mkdir -p "$CACHE"
   # One command at a time per port: two test runs starting together share one broker.
@@ -274,7 +297,7 @@ main() {
       else log "not running at $ADDRESS"; return 1; fi ;;
     address) echo "$ADDRESS" ;;
     fetch) fetch_jars; echo "$JARS" ;;
-    *) die "usage: kafka.sh start|stop|restart|status|address|fetch" ;;
+    *) die "usage: kafka.sh start|stop|stop-all|restart|status|address|fetch" ;;
   esac
 }
 
