@@ -36,7 +36,7 @@ export function outboxOf(config: CliConfig): OutboxTable {
   return resolveOutboxTable(config.outboxSchema === undefined ? { table: config.outboxTable } : { table: config.outboxTable, schema: config.outboxSchema });
 }
 
-/** Checks that the database answers; throws DatabaseUnavailableError with the driver's message. */
+/** Checks that the database accepts a query; throws DatabaseUnavailableError with the driver's message. */
 export async function checkConnection(knex: Knex): Promise<void> {
   try {
     await knex.raw('SELECT 1');

@@ -1,4 +1,4 @@
-/** What a command reads from and writes to; tests replace it. */
+/** Environment and output streams of a command; tests replace them. */
 export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Results: tables, JSON, applied migrations. */

@@ -7,7 +7,7 @@ function defaultText(spec: OptionSpec): string | undefined {
   return String(spec.default);
 }
 
-/** The help line of an option: its description, then default and environment variable. */
+/** Returns the help line of an option: its description, then default and environment variable. */
 export function helpDescription(spec: OptionSpec): string {
   const fallback = defaultText(spec);
   const details = fallback === undefined ? `env: ${spec.env}` : `default: ${fallback}, env: ${spec.env}`;
@@ -28,10 +28,10 @@ export function addTableOptions(command: Command, specs: readonly OptionSpec[]):
 
 /** Values the command line set, by option key; commander stores them under the camelCase key. */
 export function cliValuesOf(command: Command, specs: readonly OptionSpec[]): Record<string, unknown> {
-  const given = command.opts();
+  const parsed = command.opts();
   const values: Record<string, unknown> = {};
   for (const spec of specs) {
-    if (given[spec.key] !== undefined) values[spec.key] = given[spec.key];
+    if (parsed[spec.key] !== undefined) values[spec.key] = parsed[spec.key];
   }
   return values;
 }

@@ -11,7 +11,7 @@ const CLIENT_BY_SCHEME: Readonly<Record<string, DatabaseClient>> = {
   'sqlite:': 'better-sqlite3',
 };
 
-/** What the relay needs to open the outbox database. */
+/** Knex client and connection of the outbox database. */
 export interface DatabaseTarget {
   readonly client: DatabaseClient;
   /** Connection string for pg and mysql2, or `{ filename }` for SQLite. */

@@ -9,7 +9,7 @@ export interface DescribedValue {
 }
 
 /**
- * The effective configuration for the start log line: each value with where it
+ * Describes the effective configuration for the start log line: each value with where it
  * came from. The database URL loses its password and the SASL password is
  * replaced, so the result is safe to log even without the logger's redaction.
  */
@@ -18,8 +18,8 @@ export function describeConfig(loaded: LoadedConfig): Record<string, DescribedVa
 
   for (const [key, value] of Object.entries(loaded.values)) {
     const source = loaded.sources[key] ?? 'default';
-    const shown = key === 'databaseUrl' && typeof value === 'string' ? redactUrlPassword(value) : value;
-    described[key] = { value: shown, source };
+    const loggable = key === 'databaseUrl' && typeof value === 'string' ? redactUrlPassword(value) : value;
+    described[key] = { value: loggable, source };
   }
 
   if (loaded.saslPassword !== undefined) {

@@ -1,6 +1,6 @@
 import { DEFAULT_OUTBOX_TABLE } from '@kafka-streamer/core';
 
-/** How a raw value from the command line, the environment or the config file is read. */
+/** Parser of an option's raw value from the command line, the environment or the config file. */
 export type ValueKind =
   | { readonly type: 'string' }
   | { readonly type: 'integer'; readonly min: number; readonly max?: number }
@@ -11,7 +11,7 @@ export type ValueKind =
   | { readonly type: 'file' }
   | { readonly type: 'identifier' };
 
-/** Which commands read an option: `run` reads every option, the other commands `common` and `database`. */
+/** Commands that read an option: `run` reads every option, the other commands `common` and `database`. */
 export type OptionScope = 'common' | 'database' | 'run';
 
 /** One setting of the relay CLI, with its flag, environment variable and config-file key. */
@@ -36,7 +36,7 @@ export interface OptionSpec {
 
 export const ENV_PREFIX = 'KAFKA_STREAMER_';
 
-/** Environment variable that holds the SASL password. It has no flag so that the password never appears in `ps`. */
+/** Environment variable that contains the SASL password. It has no flag, so the password never appears in `ps`. */
 export const SASL_PASSWORD_ENV = 'KAFKA_STREAMER_SASL_PASSWORD';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -353,7 +353,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   }),
 ];
 
-/** The options a command reads: `run` reads all, the others the common and database options. */
+/** Returns the options a command reads: `run` reads all, the others the common and database options. */
 export function optionsForCommand(command: 'run' | 'migrate' | 'status' | 'requeue'): readonly OptionSpec[] {
   if (command === 'run') return OPTION_TABLE;
   return OPTION_TABLE.filter((option) => option.scope !== 'run');

@@ -2,7 +2,7 @@ import { ConfigurationError } from '@kafka-streamer/core';
 import type { OptionSpec } from './option-table.js';
 import { InvalidValue, parseValue } from './parse-value.js';
 
-/** Where an effective value came from, highest precedence first. */
+/** Source of an effective value; the list runs from highest precedence to lowest. */
 export type ValueSource = 'cli' | 'env' | 'file' | 'default';
 
 /** Raw settings from each layer, before parsing. */
@@ -23,7 +23,7 @@ export interface ResolvedValues {
 interface RawValue {
   readonly raw: unknown;
   readonly source: ValueSource;
-  /** How the value was set, for error messages: `--batch-size`, `KAFKA_STREAMER_BATCH_SIZE=`, or the file key. */
+  /** Setting that supplied the value, for error messages: the flag, the environment variable, or the file key. */
   readonly origin: string;
 }
 
@@ -49,7 +49,7 @@ function describeRaw(raw: unknown): string {
   return typeof raw === 'string' ? JSON.stringify(raw) : String(JSON.stringify(raw) ?? raw);
 }
 
-/** The message for a value that failed to parse; names the option, where it was set, the value and what fits. */
+/** Builds the message for a value that failed to parse: the option, where it was set, the value and what fits. */
 export function invalidValueMessage(option: OptionSpec, picked: RawValue, expected: string): string {
   const where = picked.origin === option.flag ? option.flag : `${option.flag} (set by ${picked.origin})`;
   return `invalid ${where} ${describeRaw(picked.raw)}: expected ${expected}`;

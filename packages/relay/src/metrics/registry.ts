@@ -86,7 +86,7 @@ export function createRelayMetrics(options: { processMetrics?: boolean } = {}): 
   };
 }
 
-/** The `code` label of an error: its stable code, else its class name. */
+/** Returns the `code` label of an error: its stable code, else its class name. */
 export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code !== '') return code;

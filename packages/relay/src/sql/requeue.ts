@@ -1,7 +1,7 @@
 import { OUTBOX_COLUMNS as C, dialectOf, type OutboxTable, qualifiedName, sqlNow } from '@kafka-streamer/core';
 import type { Knex } from 'knex';
 
-/** Which parked rows to put back: the listed ids, or every parked row. */
+/** Selection of parked rows to put back: the listed ids, or every parked row. */
 export type RequeueSelection = { readonly ids: readonly string[] } | { readonly all: true };
 
 export interface RequeueResult {

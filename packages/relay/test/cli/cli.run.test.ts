@@ -201,7 +201,7 @@ describe('run exit codes', () => {
   });
 
   it('exits 0 on SIGTERM during start-up', async () => {
-    // The silent server stands in for a database whose connect hangs.
+    // The silent server plays a database whose connect hangs.
     const connections = sockets.size;
     const relay = new CliProcess(['--brokers', brokers().join(',')], {
       KAFKA_STREAMER_DATABASE_URL: `postgres://postgres@127.0.0.1:${blackholePort}/db`,
