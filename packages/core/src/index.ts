@@ -47,7 +47,7 @@ export {
   streamUpdate,
 } from './registry/global.js';
 export { createRegistry, type RegisterDecorator, Registry } from './registry/registry.js';
-export type { StreamOptions } from './stream/call-options.js';
+export type { ObjectMessageType, StreamOptions } from './stream/call-options.js';
 export type { FullRefreshOptions, RefreshSummary } from './stream/full-refresh.js';
 export type { OutboxMessage } from './stream/message.js';
 export type { ShortcutOptions } from './stream/shortcuts.js';

@@ -7,10 +7,13 @@ import { formatTime } from '../streamer/serialization.js';
 import type { MessageType } from '../streamer/streamer.js';
 import type { CallSettings } from './envelope.js';
 
+/** Message types of streamed objects; enumerate and eos are written by fullRefresh only. */
+export type ObjectMessageType = Exclude<MessageType, 'enumerate' | 'eos'>;
+
 /** Options of one streaming call. */
 export interface StreamOptions {
   /** Message type. Default `update` (a full current state, which consumers upsert). */
-  type?: MessageType;
+  type?: ObjectMessageType;
   /** The model of plain Knex rows; without it each object's class is its model. */
   model?: ModelClass;
   /** Outbox table and PostgreSQL schema. Default `kafka_streamer_outbox` on the search path. */
