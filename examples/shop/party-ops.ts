@@ -34,12 +34,18 @@ export async function deleteProspect(ctx: TxContext, customerId: number): Promis
 /**
  * Renames a customer. Every order of the customer is re-streamed with the new
  * customer embedded (handleRelated). The customer row lock keeps its set of orders
- * and their versions fixed until commit, so the ledger can name each re-stream.
+ * fixed until commit, because order changes take it first. The orders are locked
+ * too, so that a concurrent product rename that re-streams one of them waits for
+ * this commit. Without that lock, the two transactions could write their outbox rows
+ * in the opposite order of their commits, and the order's last message would carry
+ * the old customer.
  */
 export async function updateCustomer(ctx: TxContext, customerId: number): Promise<boolean> {
   const query = ctx.trx('customers').select('version').where({ id: customerId });
   const current = await lockRows(query, ctx.dialect).first();
   if (current === undefined) return false;
+  const ordersQuery = ctx.trx('orders').select('id', 'version', 'note').where({ customer_id: customerId }).orderBy('id');
+  const orders = (await lockRows(ordersQuery, ctx.dialect)) as { id: number; version: number; note: string }[];
 
   const version = current.version + 1;
   const note = ctx.scope.note();
@@ -47,8 +53,7 @@ export async function updateCustomer(ctx: TxContext, customerId: number): Promis
   await ctx.streaming.update(ctx.trx, 'customer', [customerId]);
   ctx.scope.expect({ topic: ctx.topics.customers, id: customerId, type: 'update', version, note });
 
-  const orders = await ctx.trx('orders').select('id', 'version', 'note').where({ customer_id: customerId });
-  for (const order of orders as { id: number; version: number; note: string }[]) {
+  for (const order of orders) {
     ctx.scope.expect({
       topic: ctx.topics.orders,
       id: order.id,
