@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/databases.js';
 import { brokers, createTopic, deleteTopic, readTopic, uniqueTopic } from '../../../../test/support/kafka.js';
@@ -35,10 +38,15 @@ describe('run against PostgreSQL and the broker', () => {
     topic = await createTopic(uniqueTopic('ks-cli-run'));
     for (let n = 1; n <= 5; n++) await insertPending(db.knex, topic, `key-${n % 2}`, `{"n":${n}}`);
 
+    const configFile = join(mkdtempSync(join(tmpdir(), 'ks-cli-run-')), 'relay.json');
+    writeFileSync(configFile, JSON.stringify({ batchSize: 250, pollInterval: 999 }));
+
     // The test server trusts every password; the URL carries one to check that logs never show it.
     relay = new CliProcess(
       [
         'run',
+        '--config',
+        configFile,
         '--database-url',
         withPassword(db.url, 'hunter2'),
         '--metrics-port',
@@ -75,7 +83,8 @@ describe('run against PostgreSQL and the broker', () => {
     expect(String(config.databaseUrl?.value)).toContain(':***@');
     expect(config.brokers?.source).toBe('env');
     expect(config.pollInterval).toEqual({ value: 100, source: 'env' });
-    expect(config.batchSize).toEqual({ value: 500, source: 'default' });
+    expect(config.batchSize).toEqual({ value: 250, source: 'file' });
+    expect(config.maxAttempts).toEqual({ value: 10, source: 'default' });
     expect(config.relayId).toEqual({ value: 'cli-run-test', source: 'cli' });
     expect(relay.stdout).not.toContain('hunter2');
   });
