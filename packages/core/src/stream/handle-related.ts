@@ -17,8 +17,9 @@ export interface Dependent {
 
 /**
  * Builds `update` messages for every object of a dependent model that points at one
- * of the changed objects, with one query per dependent relation. Objects already
- * streamed by the same call are skipped, and so is each object found twice.
+ * of the changed objects, with one query per dependent relation for every
+ * `chunkSize` changed objects. Objects already streamed by the same call are
+ * skipped, and so is each object found twice.
  */
 export async function buildDependentMessages(
   trx: Knex.Transaction,
@@ -27,6 +28,7 @@ export async function buildDependentMessages(
   dependents: readonly Dependent[],
   alreadyStreamed: ReadonlyMap<ModelClass, ReadonlySet<string>>,
   settings: CallSettings,
+  chunkSize: number,
 ): Promise<OutboxMessage[]> {
   const found = new Map<StreamPlan<object>, Map<string, Row>>();
   for (const { plan, relation } of dependents) {
@@ -34,9 +36,11 @@ export async function buildDependentMessages(
 
     const rows = found.get(plan) ?? new Map<string, Row>();
     const skip = alreadyStreamed.get(plan.model);
-    for (const row of await pointingRows(trx, plan, relation, changed)) {
-      const key = valueKey(row[plan.idField]);
-      if (key !== undefined && !skip?.has(key) && !rows.has(key)) rows.set(key, row);
+    for (let start = 0; start < changed.length; start += chunkSize) {
+      for (const row of await pointingRows(trx, plan, relation, changed.slice(start, start + chunkSize))) {
+        const key = valueKey(row[plan.idField]);
+        if (key !== undefined && !skip?.has(key) && !rows.has(key)) rows.set(key, row);
+      }
     }
     found.set(plan, rows);
   }
@@ -57,7 +61,9 @@ async function pointingRows(trx: Knex.Transaction, plan: StreamPlan<object>, rel
   if (values.length === 0) return [];
 
   if (relation.through === undefined) {
-    const rows: Row[] = await selectRows(trx, plan.table, await columnsOf(trx, plan.table)).whereIn(relation.sourceColumn, values as string[]).orderBy(plan.idField);
+    const rows: Row[] = await selectRows(trx, plan.table, await columnsOf(trx, plan.table))
+      .whereIn(relation.sourceColumn, values as string[])
+      .orderBy(plan.idField);
     return rows;
   }
 

@@ -55,7 +55,9 @@ export async function streamDeleteIds(
   const streamed = new Map([[model, new Set(ids.map(String))]]);
   const dependents = registry.dependentsOf(model);
   if (dependents.length > 0) {
-    messages.push(...(await buildDependentMessages(trx, model, changed, dependents, streamed, settings)));
+    messages.push(
+      ...(await buildDependentMessages(trx, model, changed, dependents, streamed, settings, plan.streamer.batchSize)),
+    );
   }
   return writeMessages(trx, outbox, settings, messages);
 }

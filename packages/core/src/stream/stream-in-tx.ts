@@ -110,7 +110,9 @@ async function dependentMessages(
   for (const { plan, objects } of groups) {
     const dependents = registry.dependentsOf(plan.model);
     if (dependents.length === 0) continue;
-    messages.push(...(await buildDependentMessages(trx, plan.model, objects, dependents, streamed, settings)));
+    messages.push(
+      ...(await buildDependentMessages(trx, plan.model, objects, dependents, streamed, settings, plan.streamer.batchSize)),
+    );
   }
   return messages;
 }

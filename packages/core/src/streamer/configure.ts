@@ -28,6 +28,10 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof StreamerOptions>([
   'reload',
 ]);
 
+// A batch binds one parameter per object in its IN lists, and SQLite allows 32766
+// parameters per statement.
+const MAX_BATCH_SIZE = 30_000;
+
 // Kafka's own rule for topic names.
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
@@ -57,6 +61,11 @@ export function validateStreamer<T extends object>(streamer: Streamer<T>, model:
 
   validateIdentifier(streamer.idField, `idField of ${where}`);
   requirePositiveInteger(streamer.batchSize, `batchSize of ${where}`);
+  if (streamer.batchSize > MAX_BATCH_SIZE) {
+    throw new ConfigurationError(
+      `invalid batchSize of ${where}: ${streamer.batchSize}; use at most ${MAX_BATCH_SIZE}, the ids of a batch are bound in one IN list`,
+    );
+  }
   requirePositiveInteger(streamer.enumerateChunkSize, `enumerateChunkSize of ${where}`);
   for (const name of ['exclude', 'include', 'selectRelated', 'prefetchRelated', 'handleRelated'] as const) {
     requireStringList(streamer[name], `${name} of ${where}`);
