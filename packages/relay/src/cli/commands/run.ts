@@ -36,13 +36,14 @@ function readinessWindowMs(loaded: LoadedConfig): number {
   return Math.max(config.takeoverTime ?? 30_000, 3 * (config.pollInterval ?? 500));
 }
 
+// The signal handlers stay until the end, so that a second signal still forces the exit with 130.
 async function release(resources: Resources, logger: Logger): Promise<void> {
-  resources.uninstallSignals?.();
   await resources.poller?.stop();
   if (resources.server !== undefined) {
     await resources.server.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the metrics server failed'));
   }
   await resources.knex?.destroy();
+  resources.uninstallSignals?.();
 }
 
 /** Starts the metrics and health server when `--metrics-port` is set; logs the port it got. */
