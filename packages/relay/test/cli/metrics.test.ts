@@ -7,7 +7,7 @@ import { type HealthServer, startHealthServer } from '../../src/http/server.js';
 import { observeRelay } from '../../src/metrics/relay-listeners.js';
 import { createRelayMetrics, errorCode } from '../../src/metrics/registry.js';
 
-async function valueOf(metrics: ReturnType<typeof createRelayMetrics>, name: string, labels: Record<string, string> = {}) {
+async function sampleValue(metrics: ReturnType<typeof createRelayMetrics>, name: string, labels: Record<string, string> = {}) {
   const metric = await metrics.registry.getSingleMetric(name)?.get();
   const sample = metric?.values.find((value) =>
     Object.entries(labels).every(([label, expected]) => (value.labels as Record<string, unknown>)[label] === expected),
@@ -29,25 +29,25 @@ describe('relay event metrics', () => {
   relay.emit('error', { error: new TypeError('bug') });
 
   it('counts published rows by topic', async () => {
-    expect(await valueOf(metrics, 'kafka_streamer_relay_rows_published_total', { topic: 'orders' })).toBe(3);
-    expect(await valueOf(metrics, 'kafka_streamer_relay_rows_published_total', { topic: 'payments' })).toBe(1);
+    expect(await sampleValue(metrics, 'kafka_streamer_relay_rows_published_total', { topic: 'orders' })).toBe(3);
+    expect(await sampleValue(metrics, 'kafka_streamer_relay_rows_published_total', { topic: 'payments' })).toBe(1);
   });
 
   it('counts batches and observes their duration', async () => {
-    expect(await valueOf(metrics, 'kafka_streamer_relay_batches_total')).toBe(1);
+    expect(await sampleValue(metrics, 'kafka_streamer_relay_batches_total')).toBe(1);
     const histogram = await metrics.registry.getSingleMetric('kafka_streamer_relay_batch_duration_seconds')?.get();
     const sum = histogram?.values.find((value) => value.metricName === 'kafka_streamer_relay_batch_duration_seconds_sum');
     expect(sum?.value).toBe(0.25);
   });
 
   it('counts retried and parked rows', async () => {
-    expect(await valueOf(metrics, 'kafka_streamer_relay_rows_retried_total')).toBe(2);
-    expect(await valueOf(metrics, 'kafka_streamer_relay_rows_parked_total')).toBe(1);
+    expect(await sampleValue(metrics, 'kafka_streamer_relay_rows_retried_total')).toBe(2);
+    expect(await sampleValue(metrics, 'kafka_streamer_relay_rows_parked_total')).toBe(1);
   });
 
   it('counts errors by code', async () => {
-    expect(await valueOf(metrics, 'kafka_streamer_relay_errors_total', { code: 'ERR_KS_OUTBOX_DATABASE' })).toBe(1);
-    expect(await valueOf(metrics, 'kafka_streamer_relay_errors_total', { code: 'TypeError' })).toBe(1);
+    expect(await sampleValue(metrics, 'kafka_streamer_relay_errors_total', { code: 'ERR_KS_OUTBOX_DATABASE' })).toBe(1);
+    expect(await sampleValue(metrics, 'kafka_streamer_relay_errors_total', { code: 'TypeError' })).toBe(1);
   });
 
   it('labels errors without code by name', () => {
