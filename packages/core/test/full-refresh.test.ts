@@ -70,7 +70,7 @@ describe.each(ALL_DIALECTS)('fullRefresh on %s', (dialect) => {
     const all = await payloads(db.knex);
     expect(all).toHaveLength(7);
     expect(all[5]).toMatch(new RegExp(`^\\{${T}, "_type": "enumerate", "keys": \\[1, 2, 3\\], "part": \\{"index": 0, "count": 2, "session": "${UUID}"\\}, "id": 1\\}$`));
-    expect(all[6]).toMatch(new RegExp(`"keys": \\[4, 5\\], "part": \\{"index": 1, "count": 2, `));
+    expect(all[6]).toContain('"keys": [4, 5], "part": {"index": 1, "count": 2, ');
   });
 
   it('reads in batches ordered by id', async () => {
