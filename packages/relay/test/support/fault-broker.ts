@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -7,10 +10,20 @@ import { TcpProxy } from './tcp-proxy.js';
 const execFileAsync = promisify(execFile);
 const KAFKA_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'scripts', 'kafka.sh');
 
-/** Broker port of the fault-test broker; its controller takes the next port. */
-export const FAULT_BROKER_PORT = Number(process.env.KS_FAULT_BROKER_PORT ?? 29092);
-/** Port of the proxy in front of it, which the broker advertises as its address. */
-export const FAULT_PROXY_PORT = FAULT_BROKER_PORT + 100;
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Where scripts/kafka.sh keeps the state of the broker on `port`. */
+function brokerStateDir(port: number): string {
+  const cache = process.env.KAFKA_STREAMER_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kafka-streamer');
+  return join(cache, `broker-${port}`);
+}
 
 /** Idle time in ms after which the fault broker closes a connection (connections.max.idle.ms). */
 export const FAULT_BROKER_IDLE_MS = 10_000;
@@ -21,11 +34,26 @@ export const FAULT_BROKER_IDLE_MS = 10_000;
  * the proxy, where tests inject faults. It closes idle connections after 10 s.
  */
 export class FaultBroker {
-  readonly proxy = new TcpProxy(FAULT_PROXY_PORT, { host: '127.0.0.1', port: FAULT_BROKER_PORT });
-  readonly brokers = [`127.0.0.1:${FAULT_PROXY_PORT}`];
+  private ports: { broker: number; controller: number; proxy: number } | undefined;
+  private tcpProxy: TcpProxy | undefined;
 
+  get proxy(): TcpProxy {
+    if (this.tcpProxy === undefined) throw new Error('FaultBroker.start() was not called');
+    return this.tcpProxy;
+  }
+
+  get brokers(): string[] {
+    return [`127.0.0.1:${this.proxy.listenPort}`];
+  }
+
+  /**
+   * Starts the proxy and a broker on ports of its own, so that test runs in the
+   * same tree at the same time do not share (or stop) each other's fault broker.
+   */
   async start(): Promise<void> {
-    await this.proxy.start();
+    this.ports = { broker: await freePort(), controller: await freePort(), proxy: await freePort() };
+    this.tcpProxy = new TcpProxy(this.ports.proxy, { host: '127.0.0.1', port: this.ports.broker });
+    await this.tcpProxy.start();
     await this.script('start', false);
   }
 
@@ -36,16 +64,25 @@ export class FaultBroker {
   }
 
   async stop(): Promise<void> {
+    if (this.ports === undefined) return;
     await this.script('stop', false).catch(() => {});
-    await this.proxy.close();
+    await this.tcpProxy?.close();
+    await rm(brokerStateDir(this.ports.broker), { recursive: true, force: true });
+    await rm(`${brokerStateDir(this.ports.broker)}.lock`, { force: true });
   }
 
   private async script(command: 'start' | 'stop', keepData: boolean): Promise<void> {
+    const ports = this.ports as NonNullable<FaultBroker['ports']>;
     const settings = [
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${FAULT_PROXY_PORT}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${ports.proxy}`,
       `connections.max.idle.ms=${FAULT_BROKER_IDLE_MS}`,
     ];
-    const env = { ...process.env, KAFKA_PORT: String(FAULT_BROKER_PORT), KAFKA_KEEP_DATA: keepData ? '1' : '0' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KAFKA_PORT: String(ports.broker),
+      KAFKA_CONTROLLER_PORT: String(ports.controller),
+      KAFKA_KEEP_DATA: keepData ? '1' : '0',
+    };
     delete env.KAFKA_BROKERS;
     await execFileAsync('bash', [KAFKA_SCRIPT, command, ...(command === 'start' ? settings : [])], { env });
   }

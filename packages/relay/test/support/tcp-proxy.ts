@@ -22,6 +22,9 @@ export class TcpProxy {
   latencyMs = 0;
   /** Produce requests seen (forwarded or dropped). */
   produceRequests = 0;
+  /** Connections that the broker side closed first (for example after connections.max.idle.ms). */
+  brokerClosedConnections = 0;
+  private readonly clients = new Set<Socket>();
   private dropProduces = 0;
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
@@ -62,8 +65,15 @@ export class TcpProxy {
     socket.on('error', () => {});
   }
 
+  /** Client connections currently open through the proxy. */
+  get openConnections(): number {
+    return this.clients.size;
+  }
+
   private accept(client: Socket): void {
     this.track(client);
+    this.clients.add(client);
+    client.on('close', () => this.clients.delete(client));
     if (this.mode === 'refuse') {
       client.resetAndDestroy();
       return;
@@ -81,6 +91,9 @@ export class TcpProxy {
     };
     client.on('close', closeBoth);
     upstream.on('close', closeBoth);
+    upstream.on('end', () => {
+      if (!client.destroyed) this.brokerClosedConnections += 1;
+    });
 
     this.pipeRequests(client, upstream);
     upstream.on('data', (chunk: Buffer) => this.deliver(client, chunk));
