@@ -195,8 +195,6 @@ describe.each(ALL_DIALECTS)('streamer options on %s', (dialect) => {
 
   it.runIf(dialect === 'postgres')('writes to an outbox in another schema', async () => {
     registry.register(MyModel, { topic: 'my-topic' });
-    // NOTE: migrateOutbox creates its migrations table before the schema, so the schema must exist.
-    await db.knex.raw('create schema if not exists events');
     await migrateOutbox(db.knex, { schema: 'events' });
 
     await db.knex.transaction((trx) =>

@@ -103,6 +103,16 @@ export function createOutboxMigrationSource(options: OutboxTableOptions = {}): K
  */
 export async function migrateOutbox(knex: Knex, options: OutboxTableOptions = {}): Promise<string[]> {
   const outbox = resolveOutboxTable(options);
+
+  // Knex creates its migrations table in `schemaName` before running any
+  // migration, so the schema must exist first.
+  if (outbox.schema !== undefined) {
+    if (dialectOf(knex) !== 'postgres') {
+      throw new ConfigurationError('the outbox schema option applies to PostgreSQL only; remove it');
+    }
+    await knex.raw('CREATE SCHEMA IF NOT EXISTS ??', [outbox.schema]);
+  }
+
   const [, applied] = (await knex.migrate.latest({
     migrationSource: createOutboxMigrationSource(outbox),
     tableName: `${outbox.table}_migrations`,
