@@ -14,7 +14,7 @@ import { releaseClaim } from './sql/release.js';
 import type { OutboxRow } from './sql/rows.js';
 import { scheduleRetry } from './sql/schedule-retry.js';
 
-/** What publishing a batch needs from its relay. */
+/** Dependencies of a batch publisher, supplied by its relay. */
 export interface BatchContext {
   readonly sql: SqlContext;
   readonly producer: Producer;
@@ -93,7 +93,7 @@ export class BatchPublisher {
 
   /**
    * Ends the batch after a database error: logs it, and releases the rows not yet
-   * sent, so the next poll can take them once the database answers again.
+   * sent, so the next poll can take them once the database is reachable again.
    */
   private async fail(error: unknown): Promise<void> {
     const ids = (error as { ids?: readonly string[] }).ids ?? [];
@@ -169,9 +169,9 @@ export class BatchPublisher {
   }
 
   /**
-   * The messages are on Kafka but their rows could not be deleted. The rows are
-   * counted as a failed attempt and released, so a later cycle publishes them
-   * again: a duplicate with the same stored bytes, never a lost message.
+   * Records a delete that failed after Kafka acknowledged the messages: the rows
+   * get a failed attempt and are released, so a later cycle publishes them again.
+   * The result is a duplicate with the same stored bytes, never a lost message.
    */
   private async recordDeleteFailure(request: ProduceRequest, cause: unknown): Promise<void> {
     const ids = idsOf(request.messages);

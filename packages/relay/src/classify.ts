@@ -1,4 +1,4 @@
-/** What the relay does with the rows of a produce request that failed. */
+/** Classification of a failed produce request, which decides between retry and park. */
 export interface FailureClass {
   /** True when sending again later may succeed (connection lost, timeout, leader moved). */
   readonly retriable: boolean;
@@ -8,7 +8,7 @@ export interface FailureClass {
   readonly message: string;
 }
 
-// Broker answers that are the same on every retry: the request or record itself is wrong.
+// Broker error types that repeat on every retry, because the request or record itself is invalid.
 const PERMANENT_TYPES = new Set([
   'MESSAGE_TOO_LARGE',
   'RECORD_LIST_TOO_LARGE',
@@ -39,7 +39,7 @@ function causeChain(error: unknown): unknown[] {
 
 /**
  * Classifies an error thrown by KafkaJS `producer.send`. KafkaJS wraps the broker's
- * answer (a KafkaJSProtocolError with `type` and `retriable`) in
+ * error response (a KafkaJSProtocolError with `type` and `retriable`) in
  * KafkaJSNonRetriableError or KafkaJSNumberOfRetriesExceeded, so the whole cause
  * chain is read. UNKNOWN_TOPIC_OR_PARTITION counts as retriable, because the
  * topic may be created later; the row is parked after `retry.maxAttempts`.

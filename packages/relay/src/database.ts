@@ -8,7 +8,7 @@ import type { ResolvedRelayOptions } from './options.js';
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
-/** The Knex instance of the options, and whether the relay owns (and destroys) it. */
+/** Returns the Knex instance of the options, and whether the relay owns (and destroys) it. */
 export function openDatabase(options: ResolvedRelayOptions): { knex: Knex; owned: boolean } {
   if (options.knex !== undefined) return { knex: options.knex, owned: false };
   const database = options.database as NonNullable<ResolvedRelayOptions['database']>;

@@ -11,7 +11,7 @@ export interface LeaseRenewal {
 
 /**
  * Renews the lease of a claim every `takeoverMs / 3` while its batch is in flight,
- * so a slow but alive relay keeps its rows; a killed relay stops renewing and its
+ * so a slow but alive relay keeps its rows. A killed relay stops renewing, and its
  * rows become claimable `takeoverMs` after the last renewal. `hasPendingRows`
  * tells whether rows of the claim are still expected in the table.
  */

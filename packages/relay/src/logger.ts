@@ -2,7 +2,7 @@ import { logLevel as KafkaLogLevel, type logCreator } from 'kafkajs';
 import pino, { type Logger } from 'pino';
 import type { ResolvedRelayOptions } from './options.js';
 
-/** The logger given in the options, or a silent one. */
+/** Returns the logger given in the options, or a silent one, with the relay id bound. */
 export function relayLogger(options: ResolvedRelayOptions): Logger {
   const base = options.logger ?? pino({ level: 'silent' });
   return base.child({ relayId: options.relayId });
@@ -65,7 +65,7 @@ function redactUrl(text: string): string {
   }
 }
 
-/** The effective configuration for the start log line, without secrets. */
+/** Describes the effective configuration for the start log line, with secrets redacted. */
 export function describeOptions(options: ResolvedRelayOptions): Record<string, unknown> {
   return {
     database: redactDatabase(options),

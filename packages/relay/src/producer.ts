@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { kafkaLogCreator } from './logger.js';
 import type { RelayKafkaOptions, ResolvedRelayOptions } from './options.js';
 
-/** The KafkaJS client of the options, created from settings when needed. */
+/** Returns the KafkaJS client of the options, creating one from the settings when needed. */
 export function createKafka(options: ResolvedRelayOptions, logger: Logger): Kafka {
   if (typeof (options.kafka as { producer?: unknown }).producer === 'function') return options.kafka as Kafka;
   const settings = options.kafka as RelayKafkaOptions;
@@ -21,7 +21,7 @@ export function createKafka(options: ResolvedRelayOptions, logger: Logger): Kafk
 }
 
 /**
- * A producer that keeps each partition's order: idempotent, with one request in
+ * Creates a producer that keeps each partition's order: idempotent, with one request in
  * flight per broker connection, so a retried request cannot overtake a later one.
  * KafkaJS's own retries are bounded (about 3 s in total) so that a failing request
  * comes back to the relay, which retries the rows with its own backoff and can

@@ -60,7 +60,7 @@ export function prepareMessage(row: OutboxRow): PreparedMessage {
 
 /**
  * Splits messages, in order, into requests of at most `maxRequestBytes`. A
- * message larger than the limit goes alone, so the broker's answer names it.
+ * message larger than the limit goes alone, so a broker error concerns that message only.
  */
 export function splitIntoRequests(messages: readonly PreparedMessage[], maxRequestBytes: number): ProduceRequest[] {
   const requests: ProduceRequest[] = [];

@@ -7,7 +7,7 @@ export const FORCED_EXIT_CODE = 130;
 export interface SignalHandlerOptions {
   /** Grace period in ms passed to `relay.stop()`. Default: the relay's `shutdownGraceMs`. */
   readonly graceMs?: number;
-  /** Interval in ms of the log line that says what is still pending. Default 5000. */
+  /** Interval in ms of the log line that reports what is still pending. Default 5000. */
   readonly watchdogIntervalMs?: number;
   /** Called to end the process; default `process.exit`. */
   readonly exit?: (code: number) => void;

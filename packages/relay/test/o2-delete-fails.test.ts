@@ -5,7 +5,7 @@ import type { ErrorEvent, Relay } from '../src/index.js';
 import { createOutboxDatabase, insertRows, OUTBOX, outboxCount, outboxRows, waitFor } from './support/outbox.js';
 import { testRelay } from './support/relays.js';
 
-/** A trigger that rejects every DELETE on the outbox while table `fail_delete` has a row. */
+/** Installs a trigger that rejects every DELETE on the outbox while table `fail_delete` has a row. */
 async function installDeleteTrap(db: TestDatabase, dialect: TestDialect): Promise<void> {
   await db.knex.schema.createTable('fail_delete', (table) => table.integer('n'));
   await db.knex('fail_delete').insert({ n: 1 });

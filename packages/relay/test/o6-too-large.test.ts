@@ -65,6 +65,6 @@ describe.each(ALL_DIALECTS)('oversized messages on %s', (dialect) => {
 
     expect(parked).toHaveLength(1);
     expect(parked[0]?.error).toBeInstanceOf(MessageTooLargeError);
-    expect((parked[0]?.error as MessageTooLargeError).code).toBe('ERR_KS_MESSAGE_TOO_LARGE');
+    expect(parked[0]?.error).toMatchObject({ code: 'ERR_KS_MESSAGE_TOO_LARGE', id: huge });
   });
 });

@@ -6,7 +6,7 @@ import { createOutboxDatabase, insertRows, OUTBOX, outboxRows } from './support/
 import { testRelay } from './support/relays.js';
 
 // The topic accepts record batches of at most 2000 bytes, so one 5000-byte row makes
-// the whole produce request fail; the relay then sends the rows one by one.
+// the whole produce request fail. The relay then sends the rows one by one.
 const TOPIC_MAX_BYTES = '2000';
 
 describe.each(ALL_DIALECTS)('poison row on %s', (dialect) => {

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FORCED_EXIT_CODE, installSignalHandlers, type Relay } from '../src/index.js';
 
-/** A relay stand-in whose stop() resolves only when the test says so. */
+/** Creates a relay stand-in whose stop() resolves only when the test calls finish(). */
 function fakeRelay() {
   let finish: (error?: Error) => void = () => {};
   const stopCalls: unknown[] = [];

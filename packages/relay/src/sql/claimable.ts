@@ -4,7 +4,7 @@ import type { SqlContext } from './context.js';
 /**
  * SQL condition (on alias `o`) for a row that a relay may claim now, with one `??`
  * binding for the table. A row is claimable when it is not parked, its retry time
- * has come, nobody holds a valid lease on it, and no earlier row of the same key
+ * has come, no relay holds a valid lease on it, and no earlier row of the same key
  * is unclaimable. An earlier row blocks when another relay leases it, when it
  * waits for a retry, or, under the `hold` policy, when it is parked. Every time
  * comes from the database clock.

@@ -2,7 +2,7 @@ import { type Dialect, dialectOf, OUTBOX_COLUMNS, type OutboxTable, qualifiedNam
 import type { Knex } from 'knex';
 import type { BlockedKeyPolicy } from '../options.js';
 
-/** What every outbox statement needs: the connection, its dialect and the table. */
+/** Connection, dialect and table that every outbox statement needs. */
 export interface SqlContext {
   readonly knex: Knex;
   readonly dialect: Dialect;

@@ -30,7 +30,7 @@ interface RawRow {
 }
 
 /**
- * The select list of a claimed row. The id is cast to text in SQL because
+ * Returns the select list of a claimed row. The id is cast to text in SQL because
  * mysql2 and better-sqlite3 return a bigint as a JS number, which loses digits past 2^53.
  */
 export function rowColumns(dialect: Dialect, alias?: string): string {
@@ -60,5 +60,7 @@ export function toOutboxRow(raw: RawRow): OutboxRow {
 
 /** Sorts rows by id numerically; ids are decimal text of non-negative integers. */
 export function byId(a: OutboxRow, b: OutboxRow): number {
-  return a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  if (a.id.length !== b.id.length) return a.id.length - b.id.length;
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
 }

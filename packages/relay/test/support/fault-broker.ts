@@ -10,7 +10,7 @@ import { TcpProxy } from './tcp-proxy.js';
 const execFileAsync = promisify(execFile);
 const KAFKA_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'scripts', 'kafka.sh');
 
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
+/** Returns a TCP port that was free on 127.0.0.1 a moment ago. */
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -19,7 +19,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Where scripts/kafka.sh keeps the state of the broker on `port`. */
+/** Returns the folder where scripts/kafka.sh keeps the state of the broker on `port`. */
 function brokerStateDir(port: number): string {
   const cache = process.env.KAFKA_STREAMER_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kafka-streamer');
   return join(cache, `broker-${port}`);

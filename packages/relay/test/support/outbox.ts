@@ -14,7 +14,7 @@ export interface TestRow {
   readonly partition?: number | null;
 }
 
-/** A fresh database with the outbox table migrated. */
+/** Creates a fresh database with the outbox table migrated. */
 export async function createOutboxDatabase(dialect: TestDialect, prefix: string): Promise<TestDatabase> {
   const db = await createTestDatabase(dialect, prefix);
   await migrateOutbox(db.knex);

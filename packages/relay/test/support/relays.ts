@@ -4,7 +4,7 @@ import { brokers } from '../../../../test/support/kafka.js';
 import { createRelay, type Relay, type RelayOptions } from '../../src/index.js';
 
 /**
- * A relay on a test database with timings short enough for tests. Its logs go to
+ * Creates a relay on a test database with timings short enough for tests. Its logs go to
  * stderr at the level of RELAY_TEST_LOG_LEVEL (default silent).
  */
 export function testRelay(db: TestDatabase, overrides: Partial<RelayOptions> = {}): Relay {
