@@ -158,6 +158,15 @@ describe('shop verifier', () => {
     expect(result.stats.duplicates).toBe(1);
   });
 
+  it('accepts an empty enumerate with a null id', () => {
+    const enumerate = { _time: '2026-01-01T00:00:00Z', _type: 'enumerate', ids: [], ...STATIC, id: null };
+    const messages = [received(ORDERS, enumerate, { key: null })];
+
+    const data = ledger([], { refreshes: [{ topic: ORDERS, ids: [] }] });
+
+    expect(checksOf(data, messages)).toEqual([]);
+  });
+
   it('reports an enumerate that misses an id', () => {
     const enumerate = { _time: '2026-01-01T00:00:00Z', _type: 'enumerate', ids: [1], ...STATIC, id: 1 };
     const messages = [received(ORDERS, enumerate, { key: null })];

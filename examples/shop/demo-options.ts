@@ -28,7 +28,8 @@ Options:
                       creates a new database ks_demo_<run id> on that server (the URL's
                       own database is only used to create it) and drops it afterwards.
                       Default: a new SQLite file in a temporary folder.
-  --changes N         committed changes to make (default 10000)
+  --changes N         committed changes to make, the 100 of the initial customers and
+                      products included (default 10000)
   --concurrency N     transactions running at once (default 8)
   --tx-size N         order changes per order transaction (default 3)
   --seed N            seed of the random choices (default 1)

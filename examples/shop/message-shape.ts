@@ -56,7 +56,9 @@ function identityProblems(parsed: Omit<ParsedMessage, 'problems'>): string[] {
   if (body === undefined || type === 'eos') return [];
   const problems: string[] = [];
 
-  if (!Number.isInteger(id)) problems.push(`id ${JSON.stringify(id)} is not an integer`);
+  // An enumerate message of an empty table lists no ids, and its id is null.
+  const emptyEnumerate = type === 'enumerate' && id === null && Array.isArray(body.ids) && body.ids.length === 0;
+  if (!Number.isInteger(id) && !emptyEnumerate) problems.push(`id ${JSON.stringify(id)} is not an integer`);
   if (type !== 'enumerate' && message.key !== String(id)) {
     problems.push(`Kafka key ${JSON.stringify(message.key)} is not the object id ${JSON.stringify(id)}`);
   }
