@@ -75,7 +75,7 @@ describe.each(ALL_DIALECTS)('claiming on %s', (dialect) => {
       { topic: 't', key: 'b' },
     ]);
     // A concurrent claim that skipped `first` (locked by another relay) and took the rest.
-    await db.knex(OUTBOX).whereIn('id', [second, other]).update({ claim_id: 'racer', claimed_by: 'x', claimed_until: inFuture(60_000) });
+    await db.knex(OUTBOX).whereIn('id', [second, other] as string[]).update({ claim_id: 'racer', claimed_by: 'x', claimed_until: inFuture(60_000) });
 
     expect(await releaseOutOfOrder(hold, 'racer')).toEqual([second]);
     const rows = await db.knex(OUTBOX).select('id', 'claim_id').orderBy('id');

@@ -10,7 +10,8 @@ function protocolError(type: string, retriable: boolean): KafkaJSProtocolError {
 describe('classifyKafkaError', () => {
   it('finds MESSAGE_TOO_LARGE inside the non-retriable wrapper', () => {
     const inner = protocolError('MESSAGE_TOO_LARGE', false);
-    const wrapped = new KafkaJSNonRetriableError(inner, { cause: inner });
+    // KafkaJS's retrier wraps a non-retriable error with the original as its cause.
+    const wrapped = Object.assign(new KafkaJSNonRetriableError(inner), { cause: inner });
 
     expect(classifyKafkaError(wrapped)).toEqual({
       retriable: false,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_DIALECTS, type TestDialect } from '../../../test/support/databases.js';
-import { createTopic, readTopic, uniqueTopic } from '../../../test/support/kafka.js';
 import { RelayChild } from './support/child-process.js';
 import { FAULT_BROKER_IDLE_MS, FaultBroker } from './support/fault-broker.js';
 import { createOutboxDatabase, insertMany, insertRows, outboxCount, outboxRows, waitFor } from './support/outbox.js';
@@ -21,28 +20,6 @@ afterAll(async () => {
   await broker.stop();
 });
 
-async function createFaultTopic(prefix: string): Promise<string> {
-  // Topics are created through the main broker's helper settings, so point it here.
-  const previous = process.env.KAFKA_BROKERS;
-  process.env.KAFKA_BROKERS = broker.brokers.join(',');
-  try {
-    return await createTopic(uniqueTopic(prefix), { partitions: 2 });
-  } finally {
-    process.env.KAFKA_BROKERS = previous;
-  }
-}
-
-/** Reads the topic up to its end offsets; with `count`, stops once that many messages arrived. */
-async function readFaultTopic(topic: string, count?: number) {
-  const previous = process.env.KAFKA_BROKERS;
-  process.env.KAFKA_BROKERS = broker.brokers.join(',');
-  try {
-    return await readTopic(topic, count === undefined ? { timeoutMs: 30_000 } : { count, timeoutMs: 30_000 });
-  } finally {
-    process.env.KAFKA_BROKERS = previous;
-  }
-}
-
 describe.each(ALL_DIALECTS)('per-key order under retries on %s', (dialect) => {
   let scenario: Scenario | undefined;
 
@@ -51,7 +28,7 @@ describe.each(ALL_DIALECTS)('per-key order under retries on %s', (dialect) => {
   });
 
   it('keeps the order of key 42 when the first request is lost', async () => {
-    const topic = await createFaultTopic('relay-o5');
+    const topic = await broker.createTopic('relay-o5');
     scenario = await createScenario(dialect, 'ks_relay_o5', {
       kafka: { brokers: broker.brokers, clientId: 'relay-o5', connectionTimeoutMs: 2000 },
       pollIntervalMs: POLL_MS,
@@ -72,7 +49,7 @@ describe.each(ALL_DIALECTS)('per-key order under retries on %s', (dialect) => {
     await waitFor('the outbox to empty', async () => (await outboxCount(db.knex)) === 0, 30_000);
     expect(broker.proxy.produceRequests - before).toBeGreaterThanOrEqual(2);
 
-    const messages = await readFaultTopic(topic, 53);
+    const messages = await broker.readTopic(topic, 53);
     const forKey = messages
       .filter((m) => m.key === '42')
       .sort((a, b) => a.offset - b.offset)
@@ -92,7 +69,7 @@ describe('broker connection lost', () => {
   });
 
   it('publishes after the broker closed idle connections', async () => {
-    const topic = await createFaultTopic('relay-o7a');
+    const topic = await broker.createTopic('relay-o7a');
     for (const dialect of ALL_DIALECTS) {
       scenarios.push(
         await createScenario(dialect, 'ks_relay_o7a', {
@@ -128,51 +105,6 @@ describe('broker connection lost', () => {
     );
     for (const latency of latencies) expect(latency).toBeLessThan(POLL_MS + 5000);
   }, 60_000);
-
-  it('delivers every row across a broker restart', async () => {
-    const topic = await createFaultTopic('relay-o7b');
-    const restartScenarios = await Promise.all(
-      ALL_DIALECTS.map((dialect) =>
-        createScenario(dialect, 'ks_relay_o7b', {
-          kafka: { brokers: broker.brokers, clientId: `relay-o7b-${dialect}`, connectionTimeoutMs: 2000 },
-          pollIntervalMs: POLL_MS,
-          batchSize: 10,
-          maxBatchesInFlight: 1,
-          retry: { initialDelayMs: 200, maxDelayMs: 2000, maxAttempts: 100 },
-        }),
-      ),
-    );
-    scenarios.push(...restartScenarios);
-
-    const idsByDialect = new Map<TestDialect, string[]>();
-    for (const { dialect, db } of restartScenarios) {
-      const rows = Array.from({ length: 100 }, (_, n) => ({ topic, key: `${dialect}-${n % 10}`, payload: `{"n":${n}}` }));
-      idsByDialect.set(dialect, await insertRows(db.knex, rows));
-    }
-
-    const published = new Map<TestDialect, number>();
-    for (const { dialect, relay } of restartScenarios) {
-      relay.on('published', (event) => published.set(dialect, (published.get(dialect) ?? 0) + event.ids.length));
-    }
-    // Slow each request down so the restart lands in the middle of the 100 rows.
-    broker.proxy.latencyMs = 100;
-    await Promise.all(restartScenarios.map(({ relay }) => relay.start()));
-    await waitFor('a first acknowledged request', () => published.size > 0, 20_000);
-
-    await broker.restart();
-    broker.proxy.latencyMs = 0;
-    const unfinished = [...published.values()].filter((count) => count < 100).length;
-
-    for (const { db } of restartScenarios) {
-      await waitFor('the outbox to empty after the restart', async () => (await outboxCount(db.knex)) === 0, 90_000);
-    }
-    const messages = await readFaultTopic(topic);
-    const seen = new Set(messages.map((m) => `${m.key?.split('-')[0]}:${m.headers['outbox-id']}`));
-    for (const [dialect, ids] of idsByDialect) {
-      for (const id of ids) expect(seen.has(`${dialect}:${id}`)).toBe(true);
-    }
-    expect(unfinished).toBeGreaterThan(0);
-  }, 180_000);
 });
 
 describe('SIGTERM with a batch in flight', () => {
@@ -202,7 +134,7 @@ describe('SIGTERM with a batch in flight', () => {
   }
 
   it('exits 0 within the grace period and loses no row', async () => {
-    const topic = await createFaultTopic('relay-o8');
+    const topic = await broker.createTopic('relay-o8');
     const runs = await Promise.all(ALL_DIALECTS.map((dialect) => stopDuringSlowRequest(dialect, topic)));
     try {
       broker.proxy.latencyMs = 2500;
@@ -224,7 +156,7 @@ describe('SIGTERM with a batch in flight', () => {
       expect(stopMs).toBeLessThan(GRACE_MS + 3000);
 
       broker.proxy.latencyMs = 0;
-      const onTopic = new Set((await readFaultTopic(topic)).map((m) => m.headers['outbox-id']));
+      const onTopic = new Set((await broker.readTopic(topic)).map((m) => m.headers['outbox-id']));
       for (const [index, { db }] of runs.entries()) {
         const left = await outboxRows(db.knex);
         const leftIds = new Set(left.map((row) => row.id));
@@ -240,7 +172,7 @@ describe('SIGTERM with a batch in flight', () => {
   }, 60_000);
 
   it('exits 0 when the broker cannot be reached', async () => {
-    const topic = await createFaultTopic('relay-o8b');
+    const topic = await broker.createTopic('relay-o8b');
     const runs = await Promise.all(ALL_DIALECTS.map((dialect) => stopDuringSlowRequest(dialect, topic)));
     try {
       broker.proxy.mode = 'refuse';

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createTopic, type ReadMessage, readTopic, uniqueTopic } from '../../../../test/support/kafka.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 const execFileAsync = promisify(execFile);
@@ -55,6 +56,28 @@ export class FaultBroker {
     this.tcpProxy = new TcpProxy(this.ports.proxy, { host: '127.0.0.1', port: this.ports.broker });
     await this.tcpProxy.start();
     await this.script('start', false);
+  }
+
+  /** Creates a topic with two partitions on this broker and returns its name. */
+  async createTopic(prefix: string): Promise<string> {
+    return this.withBrokers(() => createTopic(uniqueTopic(prefix), { partitions: 2 }));
+  }
+
+  /** Reads a topic up to its end offsets; with `count`, stops once that many messages arrived. */
+  async readTopic(topic: string, count?: number): Promise<ReadMessage[]> {
+    const options = count === undefined ? { timeoutMs: 30_000 } : { count, timeoutMs: 30_000 };
+    return this.withBrokers(() => readTopic(topic, options));
+  }
+
+  /** Runs `work` with the shared Kafka test helpers pointed at this broker. */
+  private async withBrokers<T>(work: () => Promise<T>): Promise<T> {
+    const previous = process.env.KAFKA_BROKERS;
+    process.env.KAFKA_BROKERS = this.brokers.join(',');
+    try {
+      return await work();
+    } finally {
+      process.env.KAFKA_BROKERS = previous;
+    }
   }
 
   /** Stops the broker and starts it again on the same data, as an operator restart would. */
