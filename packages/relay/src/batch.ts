@@ -40,6 +40,24 @@ function idsOf(messages: readonly PreparedMessage[]): string[] {
   return messages.map((prepared) => prepared.row.id);
 }
 
+function topicsOf(messages: readonly PreparedMessage[]): string[] {
+  return [...new Set(messages.map((prepared) => prepared.row.topic))];
+}
+
+/**
+ * Splits a request into one request per topic, in the order of each topic's first
+ * message. KafkaJS fetches metadata for every topic of a request before it sends
+ * anything, so one missing topic fails the whole request; sent apart, only the
+ * missing topic's rows fail and count an attempt. Each topic's rows keep their
+ * order, so per-key order on every partition is kept.
+ */
+function splitByTopic(request: ProduceRequest): ProduceRequest[] {
+  return topicsOf(request.messages).map((topic) => {
+    const messages = request.messages.filter((prepared) => prepared.row.topic === topic);
+    return { messages, sizeBytes: messages.reduce((sum, prepared) => sum + prepared.sizeBytes, 0) };
+  });
+}
+
 function toTopicMessages(request: ProduceRequest): TopicMessages[] {
   const byTopic = new Map<string, TopicMessages>();
   for (const prepared of request.messages) {
@@ -196,6 +214,15 @@ export class BatchPublisher {
       );
       const singles = request.messages.map((m) => ({ messages: [m], sizeBytes: m.sizeBytes }));
       this.queue.unshift(...singles);
+      return;
+    }
+
+    if (failure.kafkaType === 'UNKNOWN_TOPIC_OR_PARTITION' && topicsOf(request.messages).length > 1) {
+      this.context.logger.warn(
+        { err: error, outboxIds: idsOf(request.messages), topics: topicsOf(request.messages) },
+        'produce request failed on a missing topic; sending each topic of it on its own to find the missing one',
+      );
+      this.queue.unshift(...splitByTopic(request));
       return;
     }
 
