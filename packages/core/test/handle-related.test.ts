@@ -114,4 +114,53 @@ describe.each(ALL_DIALECTS)('handleRelated on %s', (dialect) => {
     await expect(failure).rejects.toThrow('rollback');
     expect(await streamedKeys()).toEqual([]);
   });
+
+  // Waits until some session of this database waits for a row lock.
+  async function waitForLockWait(deadlineMs: number) {
+    const query =
+      dialect === 'postgres'
+        ? "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'"
+        : "select count(*) as n from information_schema.innodb_trx where trx_state = 'LOCK WAIT'";
+    const end = Date.now() + deadlineMs;
+    while (Date.now() < end) {
+      const [row] = dialect === 'postgres' ? (await db.knex.raw(query)).rows : (await db.knex.raw(query))[0];
+      if (Number(row.n) > 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return false;
+  }
+
+  it.runIf(dialect !== 'sqlite')('makes concurrent re-streams of one object take turns', async () => {
+    let commitFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => {
+      commitFirst = resolve;
+    });
+    let firstStreamed!: () => void;
+    const firstHasStreamed = new Promise<void>((resolve) => {
+      firstStreamed = resolve;
+    });
+
+    const first = db.knex.transaction(async (trx) => {
+      await registry.streamUpdate(trx, { id: 2, name: 'Bob first' }, { model: Customer });
+      firstStreamed();
+      await firstMayCommit;
+    });
+    await firstHasStreamed;
+
+    const second = db.knex.transaction((trx) =>
+      registry.streamUpdate(trx, { id: 2, name: 'Bob second' }, { model: Customer }),
+    );
+
+    expect(await waitForLockWait(10_000)).toBe(true);
+    expect(await streamedKeys()).toEqual([]);
+
+    commitFirst();
+    await first;
+    await second;
+
+    const rows = await outboxRows(db.knex);
+    const orderRows = rows.filter((row) => row.topic === 'orders');
+    expect(orderRows.map((row) => row.message_key)).toEqual(['4', '4']);
+    expect(orderRows[0]?.payload).toContain('"customer_id": 2');
+  });
 });

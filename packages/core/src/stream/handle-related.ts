@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { isHandleRelatedSuspended } from '../context/context.js';
+import { dialectOf } from '../outbox/dialect.js';
 import type { ModelClass, Row } from '../model/model.js';
 import type { Relation } from '../model/relations.js';
 import { distinctValues, valueKey } from '../streamer/load-related.js';
@@ -56,21 +57,30 @@ export async function buildDependentMessages(
 // Rows of the dependent model whose relation matches a changed object: the
 // dependent's sourceColumn equals the changed object's targetColumn, directly or
 // through the join table.
+//
+// The rows are read FOR UPDATE on PostgreSQL and MySQL. Two transactions that
+// re-stream the same dependent (a customer rename and a product rename both
+// re-streaming one order) then take turns: the second waits for the first to
+// commit, so their outbox rows get ids in commit order and the relay publishes
+// them in that order. SQLite allows one writer at a time and needs no lock.
 async function pointingRows(trx: Knex.Transaction, plan: StreamPlan<object>, relation: Relation, changed: readonly object[]) {
   const values = distinctValues(changed, relation.targetColumn);
   if (values.length === 0) return [];
+  const lock = dialectOf(trx) !== 'sqlite';
 
   if (relation.through === undefined) {
-    const rows: Row[] = await selectRows(trx, plan.table, await columnsOf(trx, plan.table))
+    const query = selectRows(trx, plan.table, await columnsOf(trx, plan.table))
       .whereIn(relation.sourceColumn, values as string[])
       .orderBy(plan.idField);
+    const rows: Row[] = await (lock ? query.forUpdate() : query);
     return rows;
   }
 
   const { table, from, to } = relation.through;
-  const rows: Row[] = await selectRows(trx, plan.table, await columnsOf(trx, plan.table), 'd')
+  const query = selectRows(trx, plan.table, await columnsOf(trx, plan.table), 'd')
     .join({ j: table.qualified }, `j.${from}`, `d.${relation.sourceColumn}`)
     .whereIn(`j.${to}`, values as string[])
     .orderBy(`d.${plan.idField}`);
+  const rows: Row[] = await (lock ? query.forUpdate() : query);
   return rows;
 }
