@@ -1,4 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
+import type { Logger } from 'pino';
 import type { ResolvedRelayOptions } from './options.js';
 
 /**
@@ -8,8 +9,19 @@ import type { ResolvedRelayOptions } from './options.js';
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
+/** Knex's own warnings (such as a lost pool connection), sent to pino instead of the console. */
+function knexLog(logger: Logger): Knex.Config['log'] {
+  const child = logger.child({ component: 'knex' });
+  return {
+    warn: (message: unknown) => child.warn({ detail: message }, 'knex warning'),
+    error: (message: unknown) => child.error({ detail: message }, 'knex error'),
+    deprecate: (method: string, alternative: string) => child.warn({ method, alternative }, 'knex deprecation'),
+    debug: (message: unknown) => child.debug({ detail: message }, 'knex debug'),
+  };
+}
+
 /** Returns the Knex instance of the options, and whether the relay owns (and destroys) it. */
-export function openDatabase(options: ResolvedRelayOptions): { knex: Knex; owned: boolean } {
+export function openDatabase(options: ResolvedRelayOptions, logger: Logger): { knex: Knex; owned: boolean } {
   if (options.knex !== undefined) return { knex: options.knex, owned: false };
   const database = options.database as NonNullable<ResolvedRelayOptions['database']>;
 
@@ -20,6 +32,7 @@ export function openDatabase(options: ResolvedRelayOptions): { knex: Knex; owned
         client: 'better-sqlite3',
         connection,
         useNullAsDefault: true,
+        log: knexLog(logger),
         pool: {
           min: 1,
           max: 1,
@@ -37,6 +50,7 @@ export function openDatabase(options: ResolvedRelayOptions): { knex: Knex; owned
     knex: knexFactory({
       client: database.client,
       connection: database.connection,
+      log: knexLog(logger),
       pool: { min: database.pool?.min ?? 0, max: database.pool?.max ?? 4 },
     }),
     owned: true,

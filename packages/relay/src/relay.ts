@@ -21,8 +21,14 @@ import type { OutboxRow } from './sql/rows.js';
 /** Backoff of the poll loop after a database or broker connection error, in ms. */
 const LOOP_BACKOFF = { initialDelayMs: 500, factor: 2, maxDelayMs: 10_000, maxAttempts: Number.MAX_SAFE_INTEGER };
 
-/** Time in ms that `stop()` allows the producer to disconnect. */
+/** Time in ms that `stop()` allows the producer to disconnect, within the grace period. */
 const DISCONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * Part of the grace period, in ms, kept after waiting for batches for releasing
+ * their unfinished rows and disconnecting; at most a quarter of the period.
+ */
+const CLEANUP_RESERVE_MS = 2000;
 
 interface Claim {
   readonly claimId: string;
@@ -64,7 +70,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
     this.relayId = this.options.relayId;
     this.logger = relayLogger(this.options);
 
-    const database = openDatabase(this.options);
+    const database = openDatabase(this.options, this.logger);
     this.knex = database.knex;
     this.ownsKnex = database.owned;
     this.sql = createSqlContext(this.knex, this.options.outbox, this.options.blockedKeyPolicy);
@@ -242,37 +248,46 @@ export class Relay extends TypedEmitter<RelayEvents> {
     }
   }
 
+  /**
+   * Stops within `graceMs`: batches get the period less a cleanup reserve, then the
+   * unfinished rows are released and the producer disconnects in what is left. A
+   * step still running at the deadline is abandoned (its rows return when their
+   * lease ends); only destroying a Knex pool the relay owns may run past it.
+   */
   private async shutdown(graceMs: number): Promise<void> {
     const deadline = Date.now() + graceMs;
+    const batchDeadline = deadline - Math.min(CLEANUP_RESERVE_MS, Math.floor(graceMs / 4));
     this.stopController.abort();
     this.logger.info({ graceMs, batchesInFlight: this.inFlight.size }, 'relay stopping');
     this.notify('stopping');
 
-    await withTimeout(this.loopDone ?? Promise.resolve(), deadline - Date.now());
-    await withTimeout(this.queue.onIdle(), deadline - Date.now());
-    await this.releaseUnfinished();
+    await withTimeout(this.loopDone ?? Promise.resolve(), batchDeadline - Date.now());
+    await withTimeout(this.queue.onIdle(), batchDeadline - Date.now());
+    await this.releaseUnfinished(deadline);
 
-    await this.disconnect();
+    await this.disconnect(deadline);
     if (this.ownsKnex) await this.knex.destroy();
     this.logger.info('relay stopped');
     this.notify('stopped');
   }
 
-  private async releaseUnfinished(): Promise<void> {
+  private async releaseUnfinished(deadline: number): Promise<void> {
     for (const [claimId, publisher] of this.inFlight) {
       const ids = publisher.pendingIds();
       this.logger.warn({ claimId, outboxIds: ids }, 'grace period over; releasing unfinished rows of a batch in flight');
       try {
-        await withTimeout(releaseClaim(this.sql, claimId), DISCONNECT_TIMEOUT_MS);
+        const released = await withTimeout(releaseClaim(this.sql, claimId), deadline - Date.now());
+        if (!released) this.logger.error({ claimId, outboxIds: ids }, 'releasing unfinished rows timed out; they return when the lease expires');
       } catch (error) {
         this.logger.error({ err: error, outboxIds: ids }, 'releasing unfinished rows failed; they return when the lease expires');
       }
     }
   }
 
-  private async disconnect(): Promise<void> {
+  private async disconnect(deadline: number): Promise<void> {
     try {
-      await withTimeout(this.producer.disconnect(), DISCONNECT_TIMEOUT_MS);
+      const disconnected = await withTimeout(this.producer.disconnect(), Math.min(DISCONNECT_TIMEOUT_MS, deadline - Date.now()));
+      if (!disconnected) this.logger.warn('producer disconnect did not finish within the grace period; leaving it');
     } catch (error) {
       this.logger.error({ err: error }, 'producer disconnect failed');
     }
