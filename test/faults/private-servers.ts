@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,22 @@ const PG_BIN = process.env.KS_FAULTS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 export const PRIVATE_PG_PORT = Number(process.env.KS_FAULTS_PG_PORT ?? 55432);
 /** Client port of the private MariaDB server; override with KS_FAULTS_MARIADB_PORT. */
 export const PRIVATE_MARIADB_PORT = Number(process.env.KS_FAULTS_MARIADB_PORT ?? 53306);
+
+// Servers still running when the suite's process exits (an error or Ctrl-C) are killed
+// here, synchronously, so that no private server outlives the run that started it.
+const exitCleanups = new Set<() => void>();
+process.on('exit', () => {
+  for (const cleanup of exitCleanups) cleanup();
+});
+
+function killQuietly(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
 
 /** A database server of the suite's own, on a loopback port and a temporary data directory, which it may crash at will. */
 export interface PrivateServer {
@@ -63,6 +79,17 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   await start();
 
+  // SIGQUIT is PostgreSQL's immediate shutdown; the postmaster's pid is the first line of postmaster.pid.
+  const killOnExit = () => {
+    try {
+      killQuietly(Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]), 'SIGQUIT');
+    } catch {
+      // No pid file: the server is not running.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  exitCleanups.add(killOnExit);
+
   const adminUrl = `postgres://postgres@127.0.0.1:${PRIVATE_PG_PORT}/postgres`;
   await waitUntilReady('pg', adminUrl, 30_000);
   const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
@@ -80,6 +107,7 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
       await waitUntilReady('pg', url, 60_000);
     },
     async destroy() {
+      exitCleanups.delete(killOnExit);
       await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
@@ -119,6 +147,12 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
       else server.once('exit', () => resolve());
     });
 
+  const killOnExit = () => {
+    killQuietly(server?.pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  exitCleanups.add(killOnExit);
+
   start();
   const adminUrl = `mysql://root@127.0.0.1:${PRIVATE_MARIADB_PORT}/mysql`;
   await waitUntilReady('mysql2', adminUrl, 60_000);
@@ -137,6 +171,7 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
       await waitUntilReady('mysql2', url, 60_000);
     },
     async destroy() {
+      exitCleanups.delete(killOnExit);
       server?.kill('SIGTERM');
       await stopped();
       rmSync(dir, { recursive: true, force: true });

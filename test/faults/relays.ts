@@ -7,6 +7,12 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The relay CLI as built by `tsc -b`. */
 export const RELAY_CLI = join(ROOT, 'packages', 'relay', 'dist', 'cli', 'main.js');
 
+// Relays still running when the suite's process exits (an error or Ctrl-C) are killed, so none outlives the run.
+const liveChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
 /** Relay settings shared by every relay of a scenario. */
 export interface RelaySettings {
   readonly databaseUrl: string;
@@ -79,8 +85,12 @@ export class RelayProcess {
     this.child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KAFKA_BROKERS: '' } });
     this.child.stdout?.pipe(this.log, { end: false });
     this.child.stderr?.pipe(this.log, { end: false });
+    liveChildren.add(this.child);
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
+      this.child.once('exit', (code, signal) => {
+        liveChildren.delete(this.child);
+        resolve({ code, signal, at: Date.now() });
+      });
     });
   }
 

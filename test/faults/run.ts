@@ -27,6 +27,8 @@ const scenarios = (values.scenarios as string).split(',').map((name) => name.tri
 for (const name of scenarios) if (SCENARIOS[name] === undefined) usage(`unknown scenario ${name}`);
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+// Exit through process.exit, so that the private database servers are killed on the way out.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 process.stdout.write(`fault run: seed ${seed}, size ${values.size}, scenarios ${scenarios.join(', ')}\n`);
 const suite = await runSuite({
   seed,

@@ -43,10 +43,10 @@ export const SIZES: Readonly<Record<RunSize, SizeProfile>> = {
     multiKills: 30,
     brokerRestarts: 4,
     databaseRestarts: 4,
-    proxyFaults: 30,
+    proxyFaults: 20,
     longTransactions: 8,
     poisonRows: 6,
-    sigtermRounds: 4,
+    sigtermRounds: 3,
     workers: 6,
   },
 };
