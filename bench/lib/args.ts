@@ -24,8 +24,14 @@ export interface BenchSettings {
   /** Duration in ms and rate in messages/s of the latency measure. */
   readonly latencyMs: number;
   readonly latencyRate: number;
+  /** Messages per transaction of the latency load. */
+  readonly latencyBatch: number;
+  /** Time limit in ms of each relay-process drain (scale and relays); its rate then covers the rows drained so far. */
+  readonly processDrainMs: number;
   /** Upper bound in ms of any single drain; a drain that hits it is reported as unfinished. */
   readonly drainTimeoutMs: number;
+  /** maxBatchesInFlight of the in-process drains; undefined for the relay's default. */
+  readonly batchesInFlight: number | undefined;
   /** Measures to run; all when empty. */
   readonly only: readonly string[];
   /** Where the JSON results go; undefined for none. */
@@ -43,6 +49,7 @@ const FULL = {
   otherDialectRows: 50_000,
   overheadRounds: 2000,
   latencyMs: 30_000,
+  processDrainMs: 240_000,
   drainTimeoutMs: 600_000,
 };
 
@@ -55,18 +62,20 @@ const QUICK = {
   otherDialectRows: 20_000,
   overheadRounds: 500,
   latencyMs: 15_000,
+  processDrainMs: 90_000,
   drainTimeoutMs: 300_000,
 };
 
 const SMOKE = {
-  rows: 600,
-  peerRows: 100,
+  rows: 400,
+  peerRows: 30,
   scaleSmallRows: 300,
   scaleLargeRows: 1200,
-  relaysRows: 600,
+  relaysRows: 400,
   otherDialectRows: 300,
   overheadRounds: 20,
-  latencyMs: 3000,
+  latencyMs: 1500,
+  processDrainMs: 30_000,
   drainTimeoutMs: 30_000,
 };
 
@@ -91,6 +100,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       'dialect-rows': { type: 'string' },
       rounds: { type: 'string' },
       'latency-ms': { type: 'string' },
+      'latency-batch': { type: 'string' },
+      'in-flight': { type: 'string' },
+      'drain-ms': { type: 'string' },
       only: { type: 'string' },
       output: { type: 'string' },
     },
@@ -115,7 +127,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     overheadRounds: positive('rounds', values.rounds, base.overheadRounds),
     latencyMs: positive('latency-ms', values['latency-ms'], base.latencyMs),
     latencyRate: 1000,
+    latencyBatch: positive('latency-batch', values['latency-batch'], 10),
+    processDrainMs: positive('drain-ms', values['drain-ms'], base.processDrainMs),
     drainTimeoutMs: base.drainTimeoutMs,
+    batchesInFlight: values['in-flight'] === undefined ? undefined : positive('in-flight', values['in-flight'], 1),
     only,
     // A smoke run never replaces the recorded results.
     output: values.output ?? (values.smoke ? undefined : 'bench/results/latest.json'),

@@ -13,8 +13,11 @@ const RELAY_BIN = join(ROOT, 'packages', 'relay', 'dist', 'cli', 'main.js');
 
 export interface ProcessDrainResult {
   readonly rows: number;
-  /** From the first relay's "relay starting" log line to an empty outbox. */
+  /** Rows published (deleted from the outbox) when the drain ended. */
+  readonly drained: number;
+  /** From the first relay's "relay starting" log line to an empty outbox or the time limit. */
   readonly ms: number;
+  /** drained / ms, in messages per second. */
   readonly rate: number;
   readonly finished: boolean;
   /** Highest VmRSS seen per relay process, in MB. */
@@ -37,8 +40,8 @@ interface RelayChild {
   peakRssMb: number;
 }
 
-function spawnRelay(databaseUrl: string, index: number): RelayChild {
-  const args = [RELAY_BIN, 'run', '--database-url', databaseUrl, '--brokers', brokers().join(','), '--log-level', 'info'];
+function spawnRelay(databaseUrl: string, index: number, extraArgs: readonly string[]): RelayChild {
+  const args = [RELAY_BIN, 'run', '--database-url', databaseUrl, '--brokers', brokers().join(','), '--log-level', 'info', ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KAFKA_STREAMER_RELAY_ID: `bench-${index}` } });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
 
@@ -64,9 +67,15 @@ async function stopRelay(relay: RelayChild): Promise<void> {
   await exited;
 }
 
+async function remainingRows(knex: Knex): Promise<number> {
+  const [row] = await knex(DEFAULT_OUTBOX_TABLE).count({ n: '*' });
+  return Number(row?.n ?? 0);
+}
+
 /**
- * Runs `count` relay CLI processes on the database until its outbox is empty or
- * `timeoutMs` passed, sampling each one's VmRSS every 200 ms, then stops them with SIGTERM.
+ * Runs `count` relay CLI processes (with `extraArgs`) on the database until its
+ * outbox is empty or `timeoutMs` passed, sampling each one's VmRSS every 200 ms,
+ * then stops them with SIGTERM.
  */
 export async function drainWithProcesses(
   knex: Knex,
@@ -74,8 +83,9 @@ export async function drainWithProcesses(
   rows: number,
   count: number,
   timeoutMs: number,
+  extraArgs: readonly string[] = [],
 ): Promise<ProcessDrainResult> {
-  const relays = Array.from({ length: count }, (_, index) => spawnRelay(databaseUrl, index));
+  const relays = Array.from({ length: count }, (_, index) => spawnRelay(databaseUrl, index, extraArgs));
   const sampler = setInterval(() => {
     for (const relay of relays) relay.peakRssMb = Math.max(relay.peakRssMb, rssMb(relay.child.pid as number) ?? 0);
   }, 200);
@@ -91,7 +101,8 @@ export async function drainWithProcesses(
       await new Promise((resolve) => setTimeout(resolve, rows > 50_000 ? 250 : 20));
     }
     const ms = performance.now() - start;
-    return { rows, ms, rate: (rows / ms) * 1000, finished, peakRssMb: relays.map((relay) => Math.round(relay.peakRssMb)) };
+    const drained = finished ? rows : rows - (await remainingRows(knex));
+    return { rows, drained, ms, rate: (drained / ms) * 1000, finished, peakRssMb: relays.map((relay) => Math.round(relay.peakRssMb)) };
   } finally {
     clearInterval(sampler);
     await Promise.all(relays.map(stopRelay));

@@ -8,6 +8,8 @@ export interface ClaimPlan {
   readonly sort: boolean;
   readonly seqScanOnOutbox: boolean;
   readonly executionMs: number;
+  /** Rows the claim returned. */
+  readonly rows: number;
   /** Node types of the plan, depth first, with the index or table each one reads. */
   readonly nodes: string[];
 }
@@ -50,15 +52,23 @@ function flatten(node: PlanNode): PlanNode[] {
 }
 
 /**
- * EXPLAIN (ANALYZE, BUFFERS) of one claim on the outbox as it is now, inside a
- * transaction that is rolled back, so that no row stays claimed.
+ * EXPLAIN (ANALYZE, BUFFERS) of one claim on the outbox, inside a transaction that
+ * is rolled back, so that no row stays claimed. With `leasedRows`, the first rows
+ * are leased first, as while a relay's earlier batch is in flight.
  */
-export async function explainClaim(knex: Knex): Promise<ClaimPlan> {
+export async function explainClaim(knex: Knex, leasedRows = 0): Promise<ClaimPlan> {
   const statement = await claimStatement(DEFAULT_OUTBOX_TABLE);
   const trx = await knex.transaction();
   try {
+    if (leasedRows > 0) {
+      await trx.raw(
+        `UPDATE ${DEFAULT_OUTBOX_TABLE} SET claim_id = 'in-flight', claimed_by = 'bench', claimed_until = clock_timestamp() + interval '30 seconds'
+         WHERE id IN (SELECT id FROM ${DEFAULT_OUTBOX_TABLE} ORDER BY id LIMIT ?)`,
+        [leasedRows],
+      );
+    }
     const result = await trx.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.sql}`, statement.bindings as Knex.RawBinding[]);
-    const [explained] = result.rows[0]['QUERY PLAN'] as [{ Plan: PlanNode; 'Execution Time': number }];
+    const [explained] = result.rows[0]['QUERY PLAN'] as [{ Plan: PlanNode & { 'Actual Rows': number }; 'Execution Time': number }];
     const nodes = flatten(explained.Plan);
     const outboxNodes = nodes.filter((node) => node['Relation Name'] === DEFAULT_OUTBOX_TABLE);
     return {
@@ -66,6 +76,7 @@ export async function explainClaim(knex: Knex): Promise<ClaimPlan> {
       sort: nodes.some((node) => node['Node Type'].includes('Sort')),
       seqScanOnOutbox: outboxNodes.some((node) => node['Node Type'] === 'Seq Scan'),
       executionMs: explained['Execution Time'],
+      rows: explained.Plan['Actual Rows'],
       nodes: nodes.map((node) => [node['Node Type'], node['Index Name'] ?? node['Relation Name']].filter(Boolean).join(' ')),
     };
   } finally {

@@ -119,14 +119,14 @@ export async function measurePeer(settings: BenchSettings, log: (line: string) =
   let peer: { sent: number; ms: number };
   try {
     await setUpPeerTable(db.knex, new URL(db.url).pathname.slice(1), rows, settings);
-    peer = await runPeer(db.url, rows, Math.min(settings.drainTimeoutMs, 180_000));
+    peer = await runPeer(db.url, rows, settings.processDrainMs);
   } finally {
     await db.destroy();
   }
   const peerRate = (peer.sent / peer.ms) * 1000;
   log(`peer: ${Math.round(peerRate)} msg/s (${peer.sent} of ${rows} messages)`);
 
-  const relayRate = await measureRelayRate('postgres', rows, settings);
+  const relayRate = await measureRelayRate('postgres', rows, settings, log);
   log(`relay on the same backlog: ${Math.round(relayRate)} msg/s`);
   return { rows, peerRate, relayRate, peerFinished: peer.sent >= rows, relayVsPeer: relayRate / peerRate };
 }
