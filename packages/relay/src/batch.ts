@@ -93,7 +93,7 @@ export class BatchPublisher {
     const { sql, options, logger } = this.context;
     for (const row of this.rows) this.pending.add(row.id);
 
-    const lease = startLeaseRenewal(sql, this.claimId, options.takeoverMs, logger, () => this.pending.size > 0);
+    const lease = startLeaseRenewal(sql, this.claimId, options.takeoverMs, logger, () => [...this.pending]);
     try {
       const messages = await this.prepare(this.rows);
       this.queue = splitIntoRequests(messages, options.maxRequestBytes);
@@ -195,13 +195,13 @@ export class BatchPublisher {
     const ids = idsOf(request.messages);
     const attempt = (request.messages[0]?.row.attempts ?? 0) + 1;
     const message = `published, but deleting the row failed: ${(cause as Error)?.message ?? String(cause)}`;
+    for (const id of ids) this.pending.delete(id);
     try {
       await scheduleRetry(this.context.sql, this.claimId, ids, backoffDelayMs(this.context.options.retry, attempt), message);
       this.counters.retried += ids.length;
     } catch (error) {
       this.context.logger.error({ err: error, outboxIds: ids }, 'recording the failed delete failed; the lease will expire');
     }
-    for (const id of ids) this.pending.delete(id);
   }
 
   private async handleSendFailure(request: ProduceRequest, error: unknown): Promise<void> {
@@ -282,12 +282,12 @@ export class BatchPublisher {
       `publish failed, attempt ${attempt} of ${options.retry.maxAttempts}; retrying in ${delayMs} ms`,
     );
 
+    for (const id of ids) this.pending.delete(id);
     try {
       await scheduleRetry(sql, this.claimId, ids, delayMs, error.message);
     } catch (cause) {
       throw new OutboxDatabaseError('retry scheduling', ids, cause);
     }
-    for (const id of ids) this.pending.delete(id);
     this.counters.retried += ids.length;
     this.context.emit('retry', { ids, attempt, delayMs, error });
     this.context.emit('error', { error, ids, topic: topics[0] as string, attempt });
@@ -300,13 +300,13 @@ export class BatchPublisher {
       `parking outbox id ${row.id}: ${error.message}`,
     );
 
+    this.pending.delete(row.id);
     try {
       await parkRows(sql, this.claimId, [row.id], error.message);
     } catch (cause) {
       throw new OutboxDatabaseError('park', [row.id], cause);
     }
     if (row.key !== null && options.blockedKeyPolicy === 'hold') this.blockedKeys.add(row.key);
-    this.pending.delete(row.id);
     this.counters.parked += 1;
     this.context.emit('parked', { id: row.id, error });
     this.context.emit('error', { error, ids: [row.id], topic: row.topic, attempt });

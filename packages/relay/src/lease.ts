@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { SqlContext } from './sql/context.js';
 import { renewLease } from './sql/renew-lease.js';
+import { rowsNotHeld } from './sql/rows-not-held.js';
 
 /** A running lease renewal of one claim. */
 export interface LeaseRenewal {
-  /** True once a renewal found none of the claim's rows: another relay took them over. */
+  /** True once another relay took over rows that this batch has not finished. */
   readonly lost: boolean;
   stop(): void;
 }
@@ -12,33 +13,45 @@ export interface LeaseRenewal {
 /**
  * Renews the lease of a claim every `takeoverMs / 3` while its batch is in flight,
  * so a slow but alive relay keeps its rows. A killed relay stops renewing, and its
- * rows become claimable `takeoverMs` after the last renewal. `hasPendingRows`
- * tells whether rows of the claim are still expected in the table.
+ * rows become claimable `takeoverMs` after the last renewal. `pendingIds` returns
+ * the rows the batch still holds; the batch removes a row from it before it
+ * deletes, retries, parks or releases the row.
  */
 export function startLeaseRenewal(
   sql: SqlContext,
   claimId: string,
   takeoverMs: number,
   logger: Logger,
-  hasPendingRows: () => boolean,
+  pendingIds: () => string[],
 ): LeaseRenewal {
   let lost = false;
   let running = false;
 
   const renew = async () => {
-    if (running || lost) return;
+    const expected = pendingIds();
+    if (running || lost || expected.length === 0) return;
     running = true;
     try {
       const held = await renewLease(sql, claimId, takeoverMs);
-      if (held === 0 && hasPendingRows()) {
-        lost = true;
-        logger.warn({ claimId }, 'lease lost: another relay took over the rows of this claim; they will not be sent by this relay');
-      }
+      if (held < expected.length) lost = await takenOver(expected);
     } catch (error) {
       logger.error({ err: error, claimId }, 'lease renewal failed; retrying at the next interval');
     } finally {
       running = false;
     }
+  };
+
+  // Fewer rows held than expected is normal while a delete is under way, so only
+  // rows that still exist under another claim (or none) count as taken over.
+  const takenOver = async (expected: string[]): Promise<boolean> => {
+    const still = new Set(pendingIds());
+    const taken = (await rowsNotHeld(sql, claimId, expected)).filter((id) => still.has(id));
+    if (taken.length === 0) return false;
+    logger.warn(
+      { claimId, outboxIds: taken },
+      'lease lost: another relay took over rows of this claim; this relay will not send them',
+    );
+    return true;
   };
 
   const timer = setInterval(() => void renew(), Math.max(100, Math.floor(takeoverMs / 3)));

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_DIALECTS, type TestDialect } from '../../../test/support/databases.js';
+import { brokers } from '../../../test/support/kafka.js';
 import { RelayChild } from './support/child-process.js';
 import { FAULT_BROKER_IDLE_MS, FaultBroker } from './support/fault-broker.js';
 import { createOutboxDatabase, insertMany, insertRows, outboxCount, outboxRows, waitFor } from './support/outbox.js';
+import { testRelay } from './support/relays.js';
 import { createScenario, destroyScenario, type Scenario } from './support/scenario.js';
 
 // Faults need a broker of their own: its advertised address is a proxy that can
@@ -104,6 +106,60 @@ describe('broker connection lost', () => {
       }),
     );
     for (const latency of latencies) expect(latency).toBeLessThan(POLL_MS + 5000);
+  }, 60_000);
+});
+
+describe('lease renewal', () => {
+  const scenarios: Scenario[] = [];
+
+  afterAll(async () => {
+    broker.proxy.latencyMs = 0;
+    await Promise.all(scenarios.map((scenario) => destroyScenario(scenario)));
+  });
+
+  it('keeps the rows of a slow relay', async () => {
+    const topic = await broker.createTopic('relay-lease');
+    const takeoverMs = 1000;
+    const relayOptions = (name: string) => ({
+      kafka: { brokers: broker.brokers, clientId: name, connectionTimeoutMs: 5000 },
+      pollIntervalMs: 100,
+      takeoverMs,
+      relayId: name,
+    });
+    for (const dialect of ALL_DIALECTS) scenarios.push(await createScenario(dialect, 'ks_relay_lease', relayOptions(`slow-${dialect}`)));
+
+    // Connect first: an empty cycle connects the producer without claiming anything.
+    for (const { relay } of scenarios) await relay.runOnce();
+    const idsByScenario = await Promise.all(
+      scenarios.map(({ db }) => insertRows(db.knex, Array.from({ length: 5 }, (_, n) => ({ topic, key: `k${n}` })))),
+    );
+    // A round trip takes 3 s, three times the lease, so only renewals keep the claim.
+    broker.proxy.latencyMs = 1500;
+    const publishing = scenarios.map(({ relay }) => relay.runOnce());
+    for (const { db } of scenarios) {
+      await waitFor('the slow relay to claim its rows', async () => (await outboxRows(db.knex)).every((row) => row.claim_id !== null));
+    }
+
+    // Rival relays poll the same outboxes for three lease lengths, as a second relay would.
+    const rivals = scenarios.map(({ db }) => testRelay(db, { ...relayOptions('rival'), kafka: { brokers: brokers() } }));
+    const rivalClaims = rivals.map(() => 0);
+    for (const [index, rival] of rivals.entries()) {
+      rival.on('batch', (summary) => {
+        rivalClaims[index] = (rivalClaims[index] ?? 0) + summary.rows;
+      });
+      await rival.start();
+    }
+    const rivalsUntil = Date.now() + 3 * takeoverMs;
+    await waitFor('three lease lengths', () => Date.now() >= rivalsUntil);
+    await Promise.all(rivals.map((rival) => rival.stop()));
+    const summaries = await Promise.all(publishing);
+
+    expect(rivalClaims).toEqual([0, 0, 0]);
+    for (const summary of summaries) expect(summary.published).toBe(5);
+    broker.proxy.latencyMs = 0;
+    const messages = await broker.readTopic(topic);
+    expect(messages).toHaveLength(15);
+    for (const ids of idsByScenario) expect(ids).toHaveLength(5);
   }, 60_000);
 });
 
