@@ -8,8 +8,12 @@ import { FaultProxy } from './proxy.js';
 const execFileAsync = promisify(execFile);
 const KAFKA_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'kafka.sh');
 
-/** Client port of the fault suite's own broker (its controller takes the next port); override with KS_FAULTS_BROKER_PORT. */
-export const BROKER_PORT = Number(process.env.KS_FAULTS_BROKER_PORT ?? 39092);
+/**
+ * Client port of the fault suite's own broker (its controller takes the next port);
+ * override with KS_FAULTS_BROKER_PORT. The suite's ports stay below Linux's default
+ * ephemeral range (32768 to 60999), where an outgoing connection could hold them.
+ */
+export const BROKER_PORT = Number(process.env.KS_FAULTS_BROKER_PORT ?? 24092);
 /** Port of the proxy in front of it, which the broker advertises as its address. */
 export const PROXY_PORT = BROKER_PORT + 100;
 
@@ -68,7 +72,7 @@ export class FaultBroker {
       ...process.env,
       KAFKA_PORT: String(BROKER_PORT),
       KAFKA_KEEP_DATA: keepData ? '1' : '0',
-      KAFKA_STOP_TIMEOUT: '20',
+      KAFKA_STOP_TIMEOUT: '10',
       KAFKA_HEAP: '-Xms256m -Xmx768m',
     };
     delete env.KAFKA_BROKERS;

@@ -11,9 +11,9 @@ const execFileAsync = promisify(execFile);
 /** PostgreSQL server binaries of the Debian package; override with KS_FAULTS_PG_BIN. */
 const PG_BIN = process.env.KS_FAULTS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 /** Client port of the private PostgreSQL server; override with KS_FAULTS_PG_PORT. */
-export const PRIVATE_PG_PORT = Number(process.env.KS_FAULTS_PG_PORT ?? 55432);
+export const PRIVATE_PG_PORT = Number(process.env.KS_FAULTS_PG_PORT ?? 25433);
 /** Client port of the private MariaDB server; override with KS_FAULTS_MARIADB_PORT. */
-export const PRIVATE_MARIADB_PORT = Number(process.env.KS_FAULTS_MARIADB_PORT ?? 53306);
+export const PRIVATE_MARIADB_PORT = Number(process.env.KS_FAULTS_MARIADB_PORT ?? 23307);
 
 // Servers still running when the suite's process exits (an error or Ctrl-C) are killed
 // here, synchronously, so that no private server outlives the run that started it.

@@ -44,6 +44,8 @@ export interface ScenarioContext {
   readonly figures: Map<string, number>;
   /** Kills a relay with SIGKILL, records the fault and measures the takeover of its rows in the background. */
   killRelay(relay: RelayProcess): Promise<FaultRecord>;
+  /** Resolves once every takeover measured so far has ended. */
+  takeoversDone(): Promise<void>;
   sleep(ms: number): Promise<void>;
 }
 
@@ -160,6 +162,9 @@ export async function runScenario(spec: ScenarioSpec, database: ScenarioDatabase
       violations: [],
       figures: new Map(),
       sleep,
+      async takeoversDone() {
+        await Promise.all(takeovers);
+      },
       async killRelay(relay) {
         await fleet.kill(relay);
         const record = faults.add('relay SIGKILL', relay.relayId);

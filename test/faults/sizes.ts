@@ -26,7 +26,7 @@ export interface SizeProfile {
 
 export const SIZES: Readonly<Record<RunSize, SizeProfile>> = {
   small: {
-    durationMs: 15_000,
+    durationMs: 12_000,
     kills: 6,
     multiKills: 5,
     brokerRestarts: 1,
@@ -39,7 +39,7 @@ export const SIZES: Readonly<Record<RunSize, SizeProfile>> = {
   },
   long: {
     durationMs: 90_000,
-    kills: 60,
+    kills: 55,
     multiKills: 30,
     brokerRestarts: 4,
     databaseRestarts: 4,

@@ -6,6 +6,7 @@ export const multiRelay: ScenarioSpec = {
   name: 'multi-relay',
   relays: 2,
   checkTakeover: true,
+  settings: { takeoverMs: 2000 },
   async run(context) {
     context.broker.proxy.latencyMs = context.prng.int(20, 60);
     const extra = context.prng.int(0, 2);
@@ -13,7 +14,7 @@ export const multiRelay: ScenarioSpec = {
     context.figures.set('relays', 2 + extra);
 
     const gap = Math.max(600, Math.floor((context.size.durationMs * 1.5) / context.size.multiKills));
-    await killAndReplace(context, context.size.multiKills, [Math.floor(gap / 3), gap]);
+    await killAndReplace(context, context.size.multiKills, [Math.floor(gap / 3), gap], false);
     await context.sleep(1000);
   },
 };
