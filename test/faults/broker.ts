@@ -9,24 +9,24 @@ const execFileAsync = promisify(execFile);
 const KAFKA_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'kafka.sh');
 
 /**
- * Client port of the fault suite's own broker (its controller takes the next port);
- * override with KS_FAULTS_BROKER_PORT. The suite's ports stay below Linux's default
- * ephemeral range (32768 to 60999), where an outgoing connection could hold them.
- */
-export const BROKER_PORT = Number(process.env.KS_FAULTS_BROKER_PORT ?? 24092);
-/** Port of the proxy in front of it, which the broker advertises as its address. */
-export const PROXY_PORT = BROKER_PORT + 100;
-
-/**
  * The suite's own single-node broker, started by scripts/kafka.sh on ports no
- * other test uses, so stopping it disturbs nobody. It advertises the proxy's
+ * other test uses (see ports.ts), so stopping it affects no other test. It advertises the proxy's
  * address, so every connection a client makes (bootstrap and the ones metadata
  * names) goes through the proxy. Topics are never created automatically.
  */
 export class FaultBroker {
-  readonly proxy = new FaultProxy(PROXY_PORT, BROKER_PORT);
-  readonly brokers = [`127.0.0.1:${PROXY_PORT}`];
+  readonly proxy: FaultProxy;
+  readonly brokers: string[];
   restarts = 0;
+
+  /** `port` is the broker's client port (its controller takes the next one); the proxy listens on `proxyPort`. */
+  constructor(
+    private readonly port: number,
+    private readonly proxyPort: number,
+  ) {
+    this.proxy = new FaultProxy(proxyPort, port);
+    this.brokers = [`127.0.0.1:${proxyPort}`];
+  }
 
   async start(): Promise<void> {
     await this.proxy.start();
@@ -64,13 +64,13 @@ export class FaultBroker {
 
   private async script(command: 'restart' | 'start' | 'stop', keepData: boolean): Promise<void> {
     const settings = [
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${PROXY_PORT}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${this.proxyPort}`,
       'auto.create.topics.enable=false',
       'message.max.bytes=1048588',
     ];
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      KAFKA_PORT: String(BROKER_PORT),
+      KAFKA_PORT: String(this.port),
       KAFKA_KEEP_DATA: keepData ? '1' : '0',
       KAFKA_STOP_TIMEOUT: '10',
       KAFKA_HEAP: '-Xms256m -Xmx768m',

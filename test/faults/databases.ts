@@ -1,5 +1,5 @@
-import knexFactory from 'knex';
 import { createTestDatabase } from '../support/databases.js';
+import type { SuitePorts } from './ports.js';
 import { startPrivateMariadb, startPrivatePostgres } from './private-servers.js';
 import type { ScenarioDatabase } from './scenario.js';
 
@@ -21,8 +21,8 @@ async function sharedDatabase(dialect: 'postgres' | 'mysql'): Promise<ScenarioDa
 }
 
 /** A server of the suite's own on a loopback port, which the scenario may crash and restart. */
-async function privateDatabase(kind: 'private-postgres' | 'private-mariadb'): Promise<ScenarioDatabase> {
-  const server = kind === 'private-postgres' ? await startPrivatePostgres() : await startPrivateMariadb();
+async function privateDatabase(kind: 'private-postgres' | 'private-mariadb', ports: SuitePorts): Promise<ScenarioDatabase> {
+  const server = kind === 'private-postgres' ? await startPrivatePostgres(ports.postgres) : await startPrivateMariadb(ports.mariadb);
   return {
     label: kind === 'private-postgres' ? 'PostgreSQL (private server)' : 'MariaDB (private server)',
     url: server.url,
@@ -32,17 +32,7 @@ async function privateDatabase(kind: 'private-postgres' | 'private-mariadb'): Pr
   };
 }
 
-export function openDatabase(kind: DatabaseKind): Promise<ScenarioDatabase> {
+export function openDatabase(kind: DatabaseKind, ports: SuitePorts): Promise<ScenarioDatabase> {
   if (kind === 'postgres' || kind === 'mysql') return sharedDatabase(kind);
-  return privateDatabase(kind);
-}
-
-/** Checks that a URL answers; used before a run to fail early with a clear message. */
-export async function checkReachable(url: string, client: 'pg' | 'mysql2'): Promise<void> {
-  const knex = knexFactory({ client, connection: url, pool: { min: 0, max: 1 } });
-  try {
-    await knex.raw('SELECT 1');
-  } finally {
-    await knex.destroy();
-  }
+  return privateDatabase(kind, ports);
 }

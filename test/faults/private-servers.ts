@@ -10,10 +10,6 @@ const execFileAsync = promisify(execFile);
 
 /** PostgreSQL server binaries of the Debian package; override with KS_FAULTS_PG_BIN. */
 const PG_BIN = process.env.KS_FAULTS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-/** Client port of the private PostgreSQL server; override with KS_FAULTS_PG_PORT. */
-export const PRIVATE_PG_PORT = Number(process.env.KS_FAULTS_PG_PORT ?? 25433);
-/** Client port of the private MariaDB server; override with KS_FAULTS_MARIADB_PORT. */
-export const PRIVATE_MARIADB_PORT = Number(process.env.KS_FAULTS_MARIADB_PORT ?? 23307);
 
 // Servers still running when the suite's process exits (an error or Ctrl-C) are killed
 // here, synchronously, so that no private server outlives the run that started it.
@@ -63,8 +59,8 @@ function asPostgres(command: string, args: readonly string[]): [string, string[]
   return ['runuser', ['-u', 'postgres', '--', command, ...args]];
 }
 
-/** Creates a PostgreSQL cluster in a temporary directory (trust auth) and starts it on PRIVATE_PG_PORT. */
-export async function startPrivatePostgres(): Promise<PrivateServer> {
+/** Creates a PostgreSQL cluster in a temporary directory (trust auth) and starts it on 127.0.0.1:`port`. */
+export async function startPrivatePostgres(port: number): Promise<PrivateServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ks-faults-pg-'));
   const data = join(dir, 'data');
   if (process.getuid?.() === 0) chownSync(dir, Number((await execFileAsync('id', ['-u', 'postgres'])).stdout.trim()), Number((await execFileAsync('id', ['-g', 'postgres'])).stdout.trim()));
@@ -75,7 +71,7 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   };
   await run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
 
-  const options = `-p ${PRIVATE_PG_PORT} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c max_connections=200 -c fsync=on`;
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c max_connections=200 -c fsync=on`;
   const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   await start();
 
@@ -90,12 +86,12 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   };
   exitCleanups.add(killOnExit);
 
-  const adminUrl = `postgres://postgres@127.0.0.1:${PRIVATE_PG_PORT}/postgres`;
+  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitUntilReady('pg', adminUrl, 30_000);
   const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
   await admin.raw('CREATE DATABASE faults');
   await admin.destroy();
-  const url = `postgres://postgres@127.0.0.1:${PRIVATE_PG_PORT}/faults`;
+  const url = `postgres://postgres@127.0.0.1:${port}/faults`;
 
   return {
     dialect: 'postgres',
@@ -114,8 +110,8 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   };
 }
 
-/** Creates a MariaDB data directory in a temporary directory and starts mariadbd on PRIVATE_MARIADB_PORT. */
-export async function startPrivateMariadb(): Promise<PrivateServer> {
+/** Creates a MariaDB data directory in a temporary directory and starts mariadbd on 127.0.0.1:`port`. */
+export async function startPrivateMariadb(port: number): Promise<PrivateServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ks-faults-mariadb-'));
   const data = join(dir, 'data');
   await execFileAsync('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], {
@@ -129,7 +125,7 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
       [
         '--no-defaults',
         `--datadir=${data}`,
-        `--port=${PRIVATE_MARIADB_PORT}`,
+        `--port=${port}`,
         '--bind-address=127.0.0.1',
         `--socket=${join(dir, 'mariadb.sock')}`,
         `--pid-file=${join(dir, 'mariadb.pid')}`,
@@ -154,12 +150,12 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
   exitCleanups.add(killOnExit);
 
   start();
-  const adminUrl = `mysql://root@127.0.0.1:${PRIVATE_MARIADB_PORT}/mysql`;
+  const adminUrl = `mysql://root@127.0.0.1:${port}/mysql`;
   await waitUntilReady('mysql2', adminUrl, 60_000);
   const admin = knexFactory({ client: 'mysql2', connection: adminUrl, pool: { min: 0, max: 1 } });
   await admin.raw('CREATE DATABASE faults CHARACTER SET utf8mb4');
   await admin.destroy();
-  const url = `mysql://root@127.0.0.1:${PRIVATE_MARIADB_PORT}/faults`;
+  const url = `mysql://root@127.0.0.1:${port}/faults`;
 
   return {
     dialect: 'mysql',

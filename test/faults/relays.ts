@@ -37,7 +37,7 @@ export class RelayProcess {
   readonly exited: Promise<RelayExit>;
   readonly startedAt = Date.now();
   maxRssKb = 0;
-  /** Set when the suite sends the signal, so an exit without one is told apart. */
+  /** Set when the suite sends the signal, so that an exit without one can be recognized. */
   signalled = false;
   private readonly child: ChildProcess;
   private readonly log: WriteStream;

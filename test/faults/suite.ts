@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaultBroker } from './broker.js';
 import { type DatabaseKind, openDatabase } from './databases.js';
+import { reservePorts } from './ports.js';
 import { Prng } from './prng.js';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenario.js';
 import { brokerRestart } from './scenarios/broker-restart.js';
@@ -64,13 +65,14 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
 
   const prng = new Prng(options.seed);
   const seeds = new Map(Object.keys(SCENARIOS).map((name) => [name, prng.int(0, 0xffffffff)]));
-  const broker = new FaultBroker();
+  const ports = await reservePorts();
+  const broker = new FaultBroker(ports.broker, ports.proxy);
   const results: ScenarioResult[] = [];
-  await broker.start();
   try {
+    await broker.start();
     for (const name of options.scenarios) {
       const entry = SCENARIOS[name] as ScenarioEntry;
-      const database = await openDatabase(entry.database === 'default' ? options.dialect : entry.database);
+      const database = await openDatabase(entry.database === 'default' ? options.dialect : entry.database, ports);
       try {
         const result = await runScenario(entry.spec, database, seeds.get(name) as number, { broker, logDir, size: SIZES[options.size] });
         const named = { ...result, name };
@@ -82,6 +84,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     }
   } finally {
     await broker.stop();
+    ports.release();
   }
   return { seed: options.seed, size: options.size, results, durationMs: Date.now() - startedAt, logDir };
 }
