@@ -44,6 +44,8 @@ function summary(details: Record<string, Record<string, unknown>>): Record<strin
 
 function targetRows(numbers: Record<string, number | undefined>, details: Record<string, Record<string, unknown>>): TargetRow[] {
   const plan = details.scale?.claimPlan as { indexScan: boolean; sort: boolean; seqScanOnOutbox: boolean } | undefined;
+  let planOk: number | undefined;
+  if (plan !== undefined) planOk = plan.indexScan && !plan.sort && !plan.seqScanOnOutbox ? 1 : 0;
   return [
     targetRow('relay / client drain rate', numbers.relayVsClient, '>= 0.8', (v) => v >= 0.8),
     targetRow('relay / peer drain rate', numbers.relayVsPeer, '> 1', (v) => v > 1),
@@ -53,7 +55,7 @@ function targetRows(numbers: Record<string, number | undefined>, details: Record
     targetRow('latency p99 ms at 1000/s', numbers.latencyP99Ms, '<= 100', (v) => v <= 100),
     targetRow('drain rate large / small backlog', numbers.backlogRateRatio, '>= 0.9', (v) => v >= 0.9),
     targetRow('relay peak RSS MB, large backlog', numbers.relayRssMb, '<= 200', (v) => v <= 200),
-    targetRow('claim plan: index scans, no sort', plan === undefined ? undefined : plan.indexScan && !plan.sort && !plan.seqScanOnOutbox ? 1 : 0, '1', (v) => v === 1),
+    targetRow('claim plan: index scans, no sort', planOk, '1', (v) => v === 1),
     targetRow('2 relays / 1 relay drain rate', numbers.relays2Vs1, 'report', () => true),
   ];
 }

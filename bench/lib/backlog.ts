@@ -11,7 +11,7 @@ export interface BacklogShape {
   readonly payloadBytes: number;
 }
 
-// Rows per INSERT ... SELECT, so that one statement never holds a huge transaction.
+// Rows per INSERT ... SELECT, so that no single statement writes the whole backlog in one transaction.
 const FILL_CHUNK = 50_000;
 
 /** Filler that brings the payload JSON to about `payloadBytes`. */

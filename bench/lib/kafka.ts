@@ -15,7 +15,7 @@ export async function benchTopic(prefix: string): Promise<string> {
   return createTopic(uniqueTopic(`ks-bench-${prefix}`), { partitions: BENCH_PARTITIONS });
 }
 
-/** A producer with the relay's own settings (idempotent, one request in flight per connection). */
+/** Creates and connects a producer with the relay's own settings (idempotent, one request in flight per connection). */
 export async function relayLikeProducer(clientId: string): Promise<Producer> {
   const producer = createProducer(benchKafka(clientId));
   await producer.connect();

@@ -13,12 +13,17 @@ export function targetRow(name: string, value: number | undefined, target: strin
 }
 
 /** Formats the rows as a fixed-width text table. */
+function verdict(met: boolean | undefined): string {
+  if (met === undefined) return '-';
+  return met ? 'met' : 'MISSED';
+}
+
 export function formatTable(rows: readonly TargetRow[]): string {
   const cells = rows.map((row) => [
     row.name,
     row.value === undefined ? 'not run' : String(round(row.value, 2)),
     row.target,
-    row.met === undefined ? '-' : row.met ? 'met' : 'MISSED',
+    verdict(row.met),
   ]);
   const header = ['measure', 'value', 'target', 'result'];
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => (cell[column] as string).length)));
