@@ -18,6 +18,8 @@
 #   KAFKA_STREAMER_CACHE     cache for jars and broker state (default ~/.cache/kafka-streamer)
 #   KAFKA_JAVA               java binary (default $JAVA_HOME/bin/java, then java on PATH)
 #   KAFKA_HEAP               JVM heap flags (default "-Xms256m -Xmx1g")
+#   KAFKA_JVM_OPTS           other JVM flags (default "-XX:+UseSerialGC -XX:TieredStopAtLevel=1":
+#                            on a small, busy machine the broker then starts on less CPU)
 #   KAFKA_START_TIMEOUT      seconds to wait for metadata (default 90)
 #   KAFKA_STOP_TIMEOUT       seconds to wait after SIGTERM (default 30)
 #   KAFKA_AUTO_CREATE_TOPICS auto.create.topics.enable (default true)
@@ -164,7 +166,9 @@ EOF
 java_cmd() {
   # shellcheck disable=SC2206 # KAFKA_HEAP is a list of flags
   local heap=(${KAFKA_HEAP:--Xms256m -Xmx1g})
-  JAVA_CMD=("$(java_bin)" "${heap[@]}" -XX:+UseG1GC -Djava.awt.headless=true
+  # shellcheck disable=SC2206 # KAFKA_JVM_OPTS is a list of flags
+  local opts=(${KAFKA_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1})
+  JAVA_CMD=("$(java_bin)" "${heap[@]}" "${opts[@]}" -Djava.awt.headless=true
     -Dlog4j2.configurationFile="$STATE/log4j2.properties" -cp "$JARS/*" "$@")
 }
 
