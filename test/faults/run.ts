@@ -2,7 +2,7 @@
 // Prints one report per scenario and a summary; exits 1 on any violation, 2 on invalid arguments.
 import { parseArgs } from 'node:util';
 import { formatScenario, formatSummary } from './report.js';
-import { SCENARIOS, runSuite } from './suite.js';
+import { DEFAULT_SCENARIOS, SCENARIOS, runSuite } from './suite.js';
 
 function usage(message: string): never {
   process.stderr.write(`error: ${message}\nusage: tsx test/faults/run.ts [--seed N] [--size small|long] [--scenarios ${Object.keys(SCENARIOS).join(',')}] [--dialect postgres|mysql]\n`);
@@ -13,7 +13,7 @@ const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '1' },
     size: { type: 'string', default: 'small' },
-    scenarios: { type: 'string', default: Object.keys(SCENARIOS).join(',') },
+    scenarios: { type: 'string', default: DEFAULT_SCENARIOS.join(',') },
     dialect: { type: 'string', default: 'postgres' },
     'log-dir': { type: 'string' },
   },

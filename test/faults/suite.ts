@@ -6,6 +6,7 @@ import { type DatabaseKind, openDatabase } from './databases.js';
 import { reservePorts } from './ports.js';
 import { Prng } from './prng.js';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenario.js';
+import { backlog } from './scenarios/backlog.js';
 import { brokerRestart } from './scenarios/broker-restart.js';
 import { databaseRestart } from './scenarios/database-restart.js';
 import { longTransactionScenario } from './scenarios/long-transaction.js';
@@ -33,7 +34,14 @@ export const SCENARIOS: Readonly<Record<string, ScenarioEntry>> = {
   'long-transaction': { spec: longTransactionScenario, database: 'default' },
   poison: { spec: poison, database: 'default' },
   sigterm: { spec: sigterm, database: 'default' },
+  backlog: { spec: backlog, database: 'default' },
 };
+
+/**
+ * The scenarios of a default run. `backlog` is left out: it fails until the claim
+ * query stops costing time in proportion to the backlog.
+ */
+export const DEFAULT_SCENARIOS: readonly string[] = Object.keys(SCENARIOS).filter((name) => name !== 'backlog');
 
 export interface SuiteOptions {
   readonly seed: number;

@@ -31,8 +31,11 @@ function sample(ids: Iterable<string>, max = 10): string {
 
 function checkDelivery(input: VerifyInput, violations: string[]): number {
   const seenItems = new Set(input.seen.map((message) => message.itemId));
-  const lost = input.committed.filter((item) => !seenItems.has(item.id));
-  if (lost.length > 0) violations.push(`lost: ${lost.length} committed rows never reached Kafka (item ids ${sample(lost.map((item) => item.id))})`);
+  const inOutbox = new Set(input.outbox.map((row) => row.itemId));
+  const unpublished = input.committed.filter((item) => !seenItems.has(item.id));
+  // A row still in the outbox is late, not lost: checkOutbox reports it as not drained.
+  const lost = unpublished.filter((item) => !inOutbox.has(item.id));
+  if (lost.length > 0) violations.push(`lost: ${lost.length} committed rows neither reached Kafka nor are in the outbox (item ids ${sample(lost.map((item) => item.id))})`);
 
   const committedIds = new Set(input.committed.map((item) => item.id));
   const leaked = input.seen.filter((message) => message.tx !== null && input.rolledBackTx.has(message.tx));

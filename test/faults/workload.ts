@@ -34,7 +34,7 @@ function padText(prng: Prng): string {
   return 'x'.repeat(length);
 }
 
-async function insertRow(trx: Knex.Transaction, table: string, row: Record<string, unknown>): Promise<string> {
+export async function insertRow(trx: Knex.Transaction, table: string, row: Record<string, unknown>): Promise<string> {
   const query = trx(table).insert(row);
   // MySQL has no RETURNING; Knex returns the insert id itself there.
   const [inserted] = dialectOf(trx) === 'mysql' ? await query : await query.returning('id');
