@@ -319,7 +319,10 @@ export class BatchPublisher {
     try {
       await releaseClaim(this.context.sql, this.claimId, ids);
     } catch (error) {
-      this.context.logger.error({ err: error, outboxIds: ids }, 'releasing rows failed; they return when the lease expires');
+      this.context.logger.error(
+        { err: error, claimId: this.claimId, outboxIds: ids },
+        'releasing rows failed; they stay claimed until the lease ends',
+      );
     }
   }
 

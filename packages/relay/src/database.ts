@@ -9,6 +9,20 @@ import type { ResolvedRelayOptions } from './options.js';
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
+interface MysqlConnection {
+  query(sql: string, callback: (error: Error | null) => void): unknown;
+}
+
+/**
+ * Knex pool hook that opens each MySQL/MariaDB session at READ COMMITTED. At the
+ * default REPEATABLE READ, InnoDB locks the gaps around the index records that the
+ * relay's claims, renewals and deletes scan, and those gap locks deadlock with
+ * application transactions inserting outbox rows.
+ */
+export function setReadCommitted(connection: MysqlConnection, done: (error: Error | null, connection: unknown) => void): void {
+  connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (error) => done(error, connection));
+}
+
 /** Knex's own warnings (such as a lost pool connection), sent to pino instead of the console. */
 function knexLog(logger: Logger): Knex.Config['log'] {
   const child = logger.child({ component: 'knex' });
@@ -46,13 +60,10 @@ export function openDatabase(options: ResolvedRelayOptions, logger: Logger): { k
     };
   }
 
+  const pool: Knex.PoolConfig = { min: database.pool?.min ?? 0, max: database.pool?.max ?? 4 };
+  if (database.client === 'mysql2') pool.afterCreate = setReadCommitted;
   return {
-    knex: knexFactory({
-      client: database.client,
-      connection: database.connection,
-      log: knexLog(logger),
-      pool: { min: database.pool?.min ?? 0, max: database.pool?.max ?? 4 },
-    }),
+    knex: knexFactory({ client: database.client, connection: database.connection, log: knexLog(logger), pool }),
     owned: true,
   };
 }

@@ -43,6 +43,10 @@ export interface ErrorEvent {
 /** Events of a relay and their arguments. */
 export interface RelayEvents {
   started: [];
+  /** The Kafka producer connected (KafkaJS `producer.events.CONNECT`). */
+  connected: [];
+  /** The Kafka producer disconnected (KafkaJS `producer.events.DISCONNECT`), as on `stop()`. */
+  disconnected: [];
   batch: [BatchSummary];
   published: [PublishedEvent];
   retry: [RetryEvent];

@@ -32,7 +32,7 @@ export function startLeaseRenewal(
     if (running || lost || expected.length === 0) return;
     running = true;
     try {
-      const held = await renewLease(sql, claimId, takeoverMs);
+      const held = await renewLease(sql, claimId, expected, takeoverMs);
       if (held < expected.length) lost = await takenOver(expected);
     } catch (error) {
       logger.error({ err: error, claimId }, 'lease renewal failed; retrying at the next interval');

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from './logger.js';
 import type { RelayKafkaOptions, ResolvedRelayOptions } from './options.js';
@@ -38,9 +38,15 @@ export function createKafka(options: ResolvedRelayOptions, logger: Logger): Kafk
  * taken by the broker as a duplicate and acknowledged without being written, so
  * its rows would be deleted unpublished. Without idempotence a lost response costs
  * a duplicate message, which at-least-once delivery allows.
+ *
+ * Keys are partitioned by KafkaJS's DefaultPartitioner: murmur2 of the key bytes,
+ * as the Java client's default partitioner does, so a key lands on the same
+ * partition as from a Java producer. Passing it explicitly also stops KafkaJS 2
+ * from printing its "default partitioner changed" warning at each producer creation.
  */
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: false,
     maxInFlightRequests: 1,
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 1000 },

@@ -76,8 +76,13 @@ export class Relay extends TypedEmitter<RelayEvents> {
     this.sql = createSqlContext(this.knex, this.options.outbox, this.options.blockedKeyPolicy);
 
     this.producer = createProducer(createKafka(this.options, this.logger));
+    this.producer.on(this.producer.events.CONNECT, () => {
+      this.connected = true;
+      this.notify('connected');
+    });
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.connected = false;
+      this.notify('disconnected');
     });
     this.queue = new PQueue({ concurrency: this.options.maxBatchesInFlight });
   }
@@ -176,10 +181,32 @@ export class Relay extends TypedEmitter<RelayEvents> {
       });
       if (rows.length === 0) return { claimId, rows, released: 0 };
 
-      const outOfOrder = new Set(await releaseOutOfOrder(this.sql, claimId));
+      const outOfOrder = new Set(await this.releaseOutOfOrder(claimId, rows));
       return { claimId, rows: rows.filter((row) => !outOfOrder.has(row.id)), released: outOfOrder.size };
     } catch (cause) {
       throw new OutboxDatabaseError('claim', [], cause);
+    }
+  }
+
+  /**
+   * Runs the per-key order check of a fresh claim. When it fails, the whole claim is
+   * released so that its rows do not wait for the lease to end, and the error is thrown.
+   */
+  private async releaseOutOfOrder(claimId: string, rows: readonly OutboxRow[]): Promise<string[]> {
+    try {
+      return await releaseOutOfOrder(this.sql, claimId);
+    } catch (error) {
+      const ids = rows.map((row) => row.id);
+      try {
+        await releaseClaim(this.sql, claimId);
+        this.logger.warn({ err: error, claimId, outboxIds: ids }, 'per-key order check failed; released the claim');
+      } catch (releaseError) {
+        this.logger.error(
+          { err: releaseError, claimId, outboxIds: ids, leaseMs: this.options.takeoverMs },
+          'per-key order check and releasing the claim failed; its rows stay claimed until the lease ends',
+        );
+      }
+      throw error;
     }
   }
 
@@ -220,7 +247,6 @@ export class Relay extends TypedEmitter<RelayEvents> {
   private async ensureConnected(): Promise<void> {
     if (this.connected) return;
     await this.producer.connect();
-    this.connected = true;
   }
 
   private async waitForSlot(): Promise<void> {

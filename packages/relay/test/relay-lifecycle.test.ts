@@ -43,6 +43,25 @@ describe('relay lifecycle', () => {
     expect((await readTopic(topic, { count: 1 }))[0]?.value?.toString()).toBe('{"a":1}');
   });
 
+  it('emits connected and disconnected', async () => {
+    const relay = testRelay(db);
+    const seen: string[] = [];
+    for (const name of ['started', 'connected', 'idle', 'disconnected', 'stopped'] as const) {
+      relay.on(name, () => seen.push(name));
+    }
+
+    const connected = once(relay, 'connected');
+    await relay.start();
+    await connected;
+    await once(relay, 'idle');
+    await relay.stop();
+
+    expect(seen.filter((name) => name === 'connected')).toHaveLength(1);
+    expect(seen.filter((name) => name === 'disconnected')).toHaveLength(1);
+    expect(seen.indexOf('connected')).toBeLessThan(seen.indexOf('idle'));
+    expect(seen.indexOf('disconnected')).toBeLessThan(seen.indexOf('stopped'));
+  });
+
   it('keeps running when a listener throws', async () => {
     const relay = testRelay(db);
     relay.on('published', () => {

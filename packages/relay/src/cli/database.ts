@@ -1,6 +1,7 @@
 import { type OutboxTable, resolveOutboxTable } from '@kafka-streamer/core';
 import knexFactory, { type Knex } from 'knex';
 import type { CliConfig } from '../config/cli-config.js';
+import { setReadCommitted } from '../database.js';
 import { knexConfigOf, parseDatabaseUrl } from '../config/database-url.js';
 import { KafkaStreamerError } from '@kafka-streamer/core';
 
@@ -17,6 +18,9 @@ export class DatabaseUnavailableError extends KafkaStreamerError {
 /** Opens a Knex pool for the configured database; `poolMax` bounds server connections. */
 export function openDatabase(config: CliConfig, poolMax: number): Knex {
   const knexConfig = knexConfigOf(parseDatabaseUrl(config.databaseUrl, config.databaseClient));
+  if (knexConfig.client === 'mysql2') {
+    return knexFactory({ ...knexConfig, pool: { min: 0, max: poolMax, afterCreate: setReadCommitted } });
+  }
   if (knexConfig.client !== 'better-sqlite3') return knexFactory({ ...knexConfig, pool: { min: 0, max: poolMax } });
 
   return knexFactory({

@@ -12,7 +12,6 @@ export interface RelayEventSource {
   on<K extends keyof RelayEvents & string>(event: K, listener: (...args: RelayEvents[K]) => void): unknown;
 }
 
-
 // KafkaJS errors (or their causes) that mean the producer lost or never had its broker connection.
 function isConnectionError(error: unknown): boolean {
   let current: unknown = error;
@@ -32,9 +31,11 @@ function isPollFailure(error: unknown): boolean {
 
 /**
  * Tracks whether the relay is ready: it has started and not begun to stop, its
- * last poll succeeded within `staleAfterMs`, and no broker connection error came
- * after its last successful poll or publish. A poll runs only on a connected
- * producer, so a successful poll also shows the producer connected.
+ * last poll succeeded within `staleAfterMs`, its producer is connected (the
+ * relay's `connected` and `disconnected` events), and no broker connection error
+ * came after the producer's last connect or successful publish. KafkaJS 2.2.4
+ * emits `disconnected` only when the producer is disconnected on purpose, so a
+ * broker that goes away shows only as connection errors.
  */
 export class Readiness {
   private started = false;
@@ -42,6 +43,7 @@ export class Readiness {
   private lastPollOkAt: number | undefined;
   private lastPollFailedAt: number | undefined;
   private producerConnected = false;
+  private brokerFailing = false;
 
   constructor(
     private readonly staleAfterMs: number,
@@ -53,10 +55,17 @@ export class Readiness {
     relay.on('started', () => {
       this.started = true;
     });
+    relay.on('connected', () => {
+      this.producerConnected = true;
+      this.brokerFailing = false;
+    });
+    relay.on('disconnected', () => {
+      this.producerConnected = false;
+    });
     relay.on('batch', () => this.pollSucceeded());
     relay.on('idle', () => this.pollSucceeded());
     relay.on('published', () => {
-      this.producerConnected = true;
+      this.brokerFailing = false;
     });
     relay.on('retry', ({ error }) => this.observeError(error));
     relay.on('error', ({ error }) => this.observeError(error));
@@ -70,12 +79,11 @@ export class Readiness {
 
   private pollSucceeded(): void {
     this.lastPollOkAt = this.now();
-    this.producerConnected = true;
   }
 
   private observeError(error: unknown): void {
     if (isPollFailure(error)) this.lastPollFailedAt = this.now();
-    if (isConnectionError(error)) this.producerConnected = false;
+    if (isConnectionError(error)) this.brokerFailing = true;
   }
 
   check(): ReadinessState {
@@ -92,6 +100,7 @@ export class Readiness {
       reasons.push('last poll failed');
     }
     if (!this.producerConnected) reasons.push('producer not connected');
+    else if (this.brokerFailing) reasons.push('broker connection failed since the last publish');
     return { ready: reasons.length === 0, reasons };
   }
 }

@@ -1,6 +1,7 @@
 import { OUTBOX_COLUMNS as C, sqlNowPlusMs } from '@kafka-streamer/core';
 import { claimableCondition } from './claimable.js';
 import { rawRows, type SqlContext } from './context.js';
+import { retryOnLockConflict } from './lock-conflict.js';
 import { byId, type OutboxRow, rowColumns, toOutboxRow } from './rows.js';
 
 export interface ClaimRequest {
@@ -12,10 +13,15 @@ export interface ClaimRequest {
 }
 
 /**
- * Claims up to `limit` claimable rows in id order and returns them sorted by id.
- * Each dialect takes the rows atomically in its own way, shown below.
+ * Claims up to `limit` claimable rows in id order and returns them sorted by id,
+ * retried at once on a lock conflict. Each dialect takes the rows atomically in
+ * its own way, shown below.
  */
 export async function claimRows(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
+  return retryOnLockConflict(() => claimOnce(context, request));
+}
+
+function claimOnce(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
   switch (context.dialect) {
     case 'postgres':
       return claimPostgres(context, request);
@@ -53,8 +59,8 @@ async function claimPostgres(context: SqlContext, request: ClaimRequest): Promis
 }
 
 // MySQL/MariaDB: an UPDATE cannot select from its own table in a subquery, so a short
-// READ COMMITTED transaction locks the rows with SKIP LOCKED, claims them by id,
-// and reads them back by claim id.
+// READ COMMITTED transaction locks the rows with SKIP LOCKED, claims them by primary
+// key (forced, see rowsById) and reads them back by claim id.
 async function claimMysql(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
   return context.knex.transaction(
     async (trx) => {
@@ -68,7 +74,7 @@ async function claimMysql(context: SqlContext, request: ClaimRequest): Promise<O
 
       const ids = locked.map((row) => row.id);
       const placeholders = ids.map(() => '?').join(', ');
-      await trx.raw(`UPDATE ?? SET ${setClaim(context)} WHERE ${C.id} IN (${placeholders})`, [
+      await trx.raw(`UPDATE ?? FORCE INDEX (PRIMARY) SET ${setClaim(context)} WHERE ${C.id} IN (${placeholders}) ORDER BY ${C.id}`, [
         context.table,
         request.claimId,
         request.relayId,

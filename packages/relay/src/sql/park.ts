@@ -1,5 +1,6 @@
 import { OUTBOX_COLUMNS as C, sqlNow } from '@kafka-streamer/core';
 import { type SqlContext, unclaimed } from './context.js';
+import { idChunks, rowsById, runStatement } from './statement.js';
 
 /**
  * Parks rows of a claim: they stay in the table with the error and are never
@@ -13,17 +14,18 @@ export async function parkRows(
   error: string,
   countAttempt = true,
 ): Promise<number> {
-  if (ids.length === 0) return 0;
-  const { knex } = context;
-  const attempts = countAttempt ? knex.raw('?? + 1', [C.attempts]) : knex.raw('??', [C.attempts]);
-
-  return knex(context.table)
-    .where(C.claimId, claimId)
-    .whereIn(C.id, [...ids])
-    .update({
-      ...unclaimed(),
-      [C.attempts]: attempts,
-      [C.lastError]: error,
-      [C.parkedAt]: knex.raw(sqlNow(context.dialect)),
-    });
+  let parked = 0;
+  for (const chunk of idChunks(ids)) {
+    parked += await runStatement(context, (db) =>
+      rowsById(context, db, chunk)
+        .andWhere(C.claimId, claimId)
+        .update({
+          ...unclaimed(),
+          [C.attempts]: countAttempt ? db.raw('?? + 1', [C.attempts]) : db.raw('??', [C.attempts]),
+          [C.lastError]: error,
+          [C.parkedAt]: db.raw(sqlNow(context.dialect)),
+        }),
+    );
+  }
+  return parked;
 }

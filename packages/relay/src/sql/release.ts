@@ -1,16 +1,22 @@
 import { OUTBOX_COLUMNS as C } from '@kafka-streamer/core';
 import { type SqlContext, unclaimed } from './context.js';
+import { idChunks, rowsById, runStatement } from './statement.js';
 
 /**
  * Gives rows of a claim back unpublished, without counting an attempt, so any
- * relay may claim them again at once. Without `ids`, releases the whole claim.
- * Returns the number of rows released.
+ * relay may claim them again at once. Without `ids`, releases the whole claim
+ * through the claim id index. Returns the number of rows released.
  */
 export async function releaseClaim(context: SqlContext, claimId: string, ids?: readonly string[]): Promise<number> {
-  const query = context.knex(context.table).where(C.claimId, claimId);
-  if (ids !== undefined) {
-    if (ids.length === 0) return 0;
-    query.whereIn(C.id, [...ids]);
+  if (ids === undefined) {
+    return runStatement(context, (db) => db(context.table).where(C.claimId, claimId).update(unclaimed()));
   }
-  return query.update(unclaimed());
+
+  let released = 0;
+  for (const chunk of idChunks(ids)) {
+    released += await runStatement(context, (db) =>
+      rowsById(context, db, chunk).andWhere(C.claimId, claimId).update(unclaimed()),
+    );
+  }
+  return released;
 }

@@ -1,5 +1,6 @@
 import { OUTBOX_COLUMNS as C, sqlNowPlusMs } from '@kafka-streamer/core';
 import { type SqlContext, unclaimed } from './context.js';
+import { idChunks, rowsById, runStatement } from './statement.js';
 
 /**
  * Counts a failed attempt on rows of a claim, stores the error and releases
@@ -12,16 +13,18 @@ export async function scheduleRetry(
   delayMs: number,
   error: string,
 ): Promise<number> {
-  if (ids.length === 0) return 0;
-  const { knex } = context;
-
-  return knex(context.table)
-    .where(C.claimId, claimId)
-    .whereIn(C.id, [...ids])
-    .update({
-      ...unclaimed(),
-      [C.attempts]: knex.raw('?? + 1', [C.attempts]),
-      [C.lastError]: error,
-      [C.availableAt]: knex.raw(sqlNowPlusMs(context.dialect), [Math.round(delayMs)]),
-    });
+  let scheduled = 0;
+  for (const chunk of idChunks(ids)) {
+    scheduled += await runStatement(context, (db) =>
+      rowsById(context, db, chunk)
+        .andWhere(C.claimId, claimId)
+        .update({
+          ...unclaimed(),
+          [C.attempts]: db.raw('?? + 1', [C.attempts]),
+          [C.lastError]: error,
+          [C.availableAt]: db.raw(sqlNowPlusMs(context.dialect), [Math.round(delayMs)]),
+        }),
+    );
+  }
+  return scheduled;
 }

@@ -30,12 +30,30 @@ describe('readiness', () => {
     expect(readiness.check()).toEqual({ ready: false, reasons: ['no successful poll yet', 'producer not connected'] });
 
     relay.emit('idle');
+    expect(readiness.check()).toEqual({ ready: false, reasons: ['producer not connected'] });
+
+    relay.emit('connected');
     expect(readiness.check()).toEqual({ ready: true, reasons: [] });
+  });
+
+  it('follows producer connect and disconnect events', () => {
+    const { relay, readiness } = setup();
+    relay.emit('started');
+    relay.emit('connected');
+    relay.emit('idle');
+    expect(readiness.check().ready).toBe(true);
+
+    relay.emit('disconnected');
+    expect(readiness.check().reasons).toEqual(['producer not connected']);
+
+    relay.emit('connected');
+    expect(readiness.check().ready).toBe(true);
   });
 
   it('turns unready when polls stop succeeding', () => {
     const { relay, readiness, advance } = setup();
     relay.emit('started');
+    relay.emit('connected');
     relay.emit('idle');
     advance(30_001);
     expect(readiness.check().reasons).toEqual(['no successful poll in the last 30000 ms']);
@@ -47,6 +65,7 @@ describe('readiness', () => {
   it('turns unready after a failed poll', () => {
     const { relay, readiness, advance } = setup();
     relay.emit('started');
+    relay.emit('connected');
     relay.emit('idle');
     advance(1);
     relay.emit('error', { error: new OutboxDatabaseError('claim', [], new Error('connection refused')) });
@@ -60,11 +79,12 @@ describe('readiness', () => {
   it('turns unready on a broker connection error until a publish succeeds', () => {
     const { relay, readiness } = setup();
     relay.emit('started');
+    relay.emit('connected');
     relay.emit('idle');
     const connectionError = new Error('Connection error: connect ECONNREFUSED');
     connectionError.name = 'KafkaJSConnectionError';
     relay.emit('retry', { ids: ['1'], attempt: 1, delayMs: 500, error: new Error('publish failed', { cause: connectionError }) });
-    expect(readiness.check().reasons).toEqual(['producer not connected']);
+    expect(readiness.check().reasons).toEqual(['broker connection failed since the last publish']);
 
     relay.emit('published', { ids: ['1'], topic: 't' });
     expect(readiness.check().ready).toBe(true);
@@ -73,6 +93,7 @@ describe('readiness', () => {
   it('is not ready while stopping', () => {
     const { relay, readiness } = setup();
     relay.emit('started');
+    relay.emit('connected');
     relay.emit('idle');
     relay.emit('stopping');
     expect(readiness.check().reasons).toEqual(['relay stopping']);

@@ -20,7 +20,7 @@ export function requireBuiltCli(): void {
 
 // A small fixed environment, so that KAFKA_STREAMER_* variables of the test runner never leak in.
 function childEnv(extra: Record<string, string>): Record<string, string> {
-  const base: Record<string, string> = { PATH: process.env.PATH ?? '', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  const base: Record<string, string> = { PATH: process.env.PATH ?? '' };
   if (process.env.HOME !== undefined) base.HOME = process.env.HOME;
   return { ...base, ...extra };
 }
