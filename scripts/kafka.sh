@@ -56,7 +56,7 @@ JARS="$CACHE/kafka-$VERSION/jars"
 java_bin() {
   if [[ -n "${KAFKA_JAVA:-}" ]]; then echo "$KAFKA_JAVA"
   elif [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then echo "$JAVA_HOME/bin/java"
-  else command -v java || die "no java found: install a JDK 17+ or set KAFKA_JAVA"
+  else command -v java || die "java not found: install a JDK 17 or newer, or set KAFKA_JAVA"
   fi
 }
 
@@ -177,7 +177,7 @@ port_busy() {
 }
 
 # The kernel hands out ports of this range to outgoing connections, and a listener cannot
-# bind a port that a connection holds at that moment.
+# bind a port that a connection uses at that moment.
 warn_if_ephemeral() {
   local low high
   read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || return 0
