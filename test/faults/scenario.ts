@@ -100,7 +100,7 @@ const STARTUP_WINDOW_MS = 8000;
 const MIN_AGE_BEFORE_SIGTERM_MS = 4000;
 
 /** Allowance in ms for a replacement relay to start and poll, on top of the lease and one poll interval. */
-const TAKEOVER_SLACK_MS = 2500;
+const TAKEOVER_SLACK_MS = 4000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
