@@ -85,8 +85,9 @@ describe('health server', () => {
     expect(await response.json()).toEqual({ ready: false, reasons: ['relay not started'] });
   });
 
-  it('returns 200 once the relay polled', async () => {
+  it('returns 200 once the relay connected and polled', async () => {
     relay.emit('started');
+    relay.emit('connected');
     relay.emit('idle');
     const response = await fetch(url('/readyz'));
     expect(response.status).toBe(200);
