@@ -28,7 +28,10 @@ describe.each(ALL_DIALECTS)('knex smoke on %s', (dialect) => {
   it('migrates the outbox', async () => {
     const applied = await migrateOutbox(db.knex);
 
-    expect(applied).toEqual(['20261204000000_create_kafka_streamer_outbox']);
+    expect(applied).toEqual([
+      '20261204000000_create_kafka_streamer_outbox',
+      '20261204000001_index_kafka_streamer_outbox_blocking_rows',
+    ]);
     expect(await db.knex.schema.hasTable('kafka_streamer_outbox')).toBe(true);
   });
 });

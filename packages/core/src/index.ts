@@ -4,6 +4,7 @@ export { type Dialect, dialectOf, sqlNow, sqlNowPlusMs } from './outbox/dialect.
 export {
   createOutboxMigrationSource,
   migrateOutbox,
+  blockingRowPredicate,
   OUTBOX_MIGRATIONS,
   type OutboxMigration,
 } from './outbox/migrations.js';

@@ -74,7 +74,39 @@ const createOutbox: OutboxMigration = {
 };
 
 /** Every outbox migration, oldest first. */
-export const OUTBOX_MIGRATIONS: readonly OutboxMigration[] = [createOutbox];
+// Rows that can hold back later rows of their key: claimed, parked or retried.
+// The relay's per-key check looks only at these, so its cost follows their count
+// instead of the backlog's. The relay's condition repeats this predicate so that
+// the planner can use the partial index.
+export function blockingRowPredicate(alias?: string): string {
+  const column = (name: string) => (alias === undefined ? name : `${alias}.${name}`);
+  return `(${column(C.claimId)} IS NOT NULL OR ${column(C.parkedAt)} IS NOT NULL OR ${column(C.attempts)} > 0)`;
+}
+
+const indexBlockingRows: OutboxMigration = {
+  name: '20261204000001_index_kafka_streamer_outbox_blocking_rows',
+
+  async up(knex, outbox) {
+    // MySQL and MariaDB have no partial indexes; there the check uses the
+    // (message_key, id) index of the first migration.
+    if (dialectOf(knex) === 'mysql') return;
+    const table = outbox.schema === undefined ? '??' : '??.??';
+    const names = outbox.schema === undefined ? [outbox.table] : [outbox.schema, outbox.table];
+    await knex.raw(`CREATE INDEX ?? ON ${table} (${C.key}, ${C.id}) WHERE ${blockingRowPredicate()}`, [
+      `${outbox.table}_blocking_idx`,
+      ...names,
+    ]);
+  },
+
+  async down(knex, outbox) {
+    if (dialectOf(knex) === 'mysql') return;
+    const name = outbox.schema === undefined ? '??' : '??.??';
+    const names = outbox.schema === undefined ? [`${outbox.table}_blocking_idx`] : [outbox.schema, `${outbox.table}_blocking_idx`];
+    await knex.raw(`DROP INDEX IF EXISTS ${name}`, names);
+  },
+};
+
+export const OUTBOX_MIGRATIONS: readonly OutboxMigration[] = [createOutbox, indexBlockingRows];
 
 /**
  * A Knex migration source for the outbox, for `knex.migrate.latest({ migrationSource })`

@@ -1,4 +1,4 @@
-import { OUTBOX_COLUMNS as C, sqlNow } from '@kafka-streamer/core';
+import { blockingRowPredicate, OUTBOX_COLUMNS as C, sqlNow } from '@kafka-streamer/core';
 import type { SqlContext } from './context.js';
 
 /**
@@ -11,6 +11,7 @@ import type { SqlContext } from './context.js';
  */
 export function claimableCondition(context: SqlContext): string {
   const now = sqlNow(context.dialect);
+  const blockingRow = blockingRowPredicate('e');
   const leased = `(e.${C.claimId} IS NOT NULL AND e.${C.claimedUntil} >= ${now})`;
   const waiting = `e.${C.availableAt} > ${now}`;
   const blocking =
@@ -22,6 +23,8 @@ export function claimableCondition(context: SqlContext): string {
     `o.${C.parkedAt} IS NULL`,
     `o.${C.availableAt} <= ${now}`,
     `(o.${C.claimId} IS NULL OR o.${C.claimedUntil} < ${now})`,
-    `(o.${C.key} IS NULL OR NOT EXISTS (SELECT 1 FROM ?? e WHERE e.${C.key} = o.${C.key} AND e.${C.id} < o.${C.id} AND ${blocking}))`,
+    // Only claimed, parked or retried rows can block, and the partial index of
+    // the outbox holds just those; the predicate below lets the planner use it.
+    `(o.${C.key} IS NULL OR NOT EXISTS (SELECT 1 FROM ?? e WHERE e.${C.key} = o.${C.key} AND e.${C.id} < o.${C.id} AND ${blockingRow} AND ${blocking}))`,
   ].join(' AND ');
 }
