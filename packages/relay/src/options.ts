@@ -58,9 +58,13 @@ export interface RelayOptions {
   readonly relayId?: string;
   /** Rows claimed per batch. Default 500. */
   readonly batchSize?: number;
-  /** Wait in ms between polls when the outbox had no full batch. Default 500. */
+  /** Wait in ms before the next poll after one that claimed no row. Default 500. */
   readonly pollIntervalMs?: number;
-  /** Batches published at the same time. Default 2. */
+  /**
+   * Batches published at the same time. Default 1. A second batch claimed while the
+   * first is in flight finds most keys held back by it, and its claim query then
+   * scans past every row of those keys.
+   */
   readonly maxBatchesInFlight?: number;
   /** Lease of a claim in ms; an unrenewed claim may be taken over after it. Default 30000. */
   readonly takeoverMs?: number;
@@ -236,7 +240,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     relayId: validateRelayId(options.relayId),
     batchSize: integer('batchSize', options.batchSize, 500, 1, 100_000),
     pollIntervalMs: integer('pollIntervalMs', options.pollIntervalMs, 500, 1, 3_600_000),
-    maxBatchesInFlight: integer('maxBatchesInFlight', options.maxBatchesInFlight, 2, 1, 64),
+    maxBatchesInFlight: integer('maxBatchesInFlight', options.maxBatchesInFlight, 1, 1, 64),
     takeoverMs,
     retry: validateRetry(options.retry),
     maxRequestBytes: integer('maxRequestBytes', options.maxRequestBytes, 1_000_000, 1024, 100 * 1024 * 1024),

@@ -135,9 +135,13 @@ export class Relay extends TypedEmitter<RelayEvents> {
         await this.ensureConnected();
         if (this.stopController.signal.aborted) break;
 
-        const full = await this.pollOnce();
+        const claimed = await this.pollOnce();
         failures = 0;
-        if (!full) await sleep(this.options.pollIntervalMs, this.stopController.signal);
+        if (claimed) continue;
+
+        // Nothing claimable. A batch in flight may be holding back the next rows of
+        // its keys, so its end is a reason to poll again before the interval is over.
+        await Promise.race([sleep(this.options.pollIntervalMs, this.stopController.signal), this.nextBatchEnd()]);
       } catch (error) {
         failures += 1;
         const delayMs = backoffDelayMs(LOOP_BACKOFF, failures);
@@ -148,7 +152,10 @@ export class Relay extends TypedEmitter<RelayEvents> {
     }
   }
 
-  /** Claims one batch and queues it; returns true when the claim was full and rows may be waiting. */
+  /**
+   * Claims one batch and queues it. Returns true when it claimed rows: more may
+   * be waiting, so the loop polls again at once instead of after the interval.
+   */
   private async pollOnce(): Promise<boolean> {
     const claim = await this.claim();
 
@@ -167,7 +174,19 @@ export class Relay extends TypedEmitter<RelayEvents> {
         this.logger.error({ err: error, claimId: claim.claimId }, 'batch failed; its unfinished rows were released');
         this.notify('error', { error: error as Error });
       });
-    return claim.rows.length + claim.released >= this.options.batchSize;
+    return true;
+  }
+
+  /** Resolves when a batch in flight ends; never when none is in flight. */
+  private nextBatchEnd(): Promise<void> {
+    if (this.queue.pending === 0) return new Promise<void>(() => undefined);
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.queue.off('next', done);
+        resolve();
+      };
+      this.queue.on('next', done);
+    });
   }
 
   private async claim(): Promise<Claim> {

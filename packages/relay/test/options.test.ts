@@ -23,7 +23,7 @@ describe('relay options', () => {
 
     expect(resolved.batchSize).toBe(500);
     expect(resolved.pollIntervalMs).toBe(500);
-    expect(resolved.maxBatchesInFlight).toBe(2);
+    expect(resolved.maxBatchesInFlight).toBe(1);
     expect(resolved.takeoverMs).toBe(30_000);
     expect(resolved.retry).toEqual({ initialDelayMs: 500, factor: 2, maxDelayMs: 60_000, maxAttempts: 10 });
     expect(resolved.maxRequestBytes).toBe(1_000_000);

@@ -238,7 +238,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'pollInterval',
     flag: '--poll-interval',
     placeholder: '<ms>',
-    description: 'wait before the next poll after one that claimed less than a full batch, in milliseconds',
+    description: 'wait before the next poll after one that claimed no row, in milliseconds',
     kind: int(1, 3_600_000),
     default: 500,
     scope: 'run',
@@ -249,7 +249,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     placeholder: '<n>',
     description: 'maximum claimed batches being published at once',
     kind: int(1, 64),
-    default: 2,
+    default: 1,
     scope: 'run',
   }),
   spec({
