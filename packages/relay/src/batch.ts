@@ -266,7 +266,11 @@ export class BatchPublisher {
         { ids, topics, attempt, retriable: true, kafkaType, cause },
       );
 
-      if (attempt >= options.retry.maxAttempts) {
+      // A failure without a broker error type (connection refused or lost, request
+      // timed out) says nothing about the rows, so it never parks them: a long
+      // broker outage would otherwise park healthy rows and hold back their keys.
+      // Such rows keep retrying at the maximum delay instead.
+      if (attempt >= options.retry.maxAttempts && kafkaType !== undefined) {
         for (const prepared of group) await this.park(prepared.row, error, attempt);
         continue;
       }

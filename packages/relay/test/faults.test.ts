@@ -109,6 +109,43 @@ describe('broker connection lost', () => {
   }, 60_000);
 });
 
+describe('broker outage', () => {
+  let scenario: Scenario | undefined;
+
+  afterAll(async () => {
+    broker.proxy.mode = 'forward';
+    await destroyScenario(scenario);
+  });
+
+  it('retries past maxAttempts without parking', async () => {
+    const topic = await broker.createTopic('relay-outage');
+    scenario = await createScenario('postgres', 'ks_relay_outage', {
+      kafka: { brokers: broker.brokers, clientId: 'relay-outage', connectionTimeoutMs: 500, requestTimeoutMs: 1000 },
+      pollIntervalMs: POLL_MS,
+      retry: { initialDelayMs: 50, factor: 1, maxDelayMs: 50, maxAttempts: 2 },
+    });
+    const { db, relay } = scenario;
+    await insertRows(db.knex, [{ topic, key: 'warm-up' }]);
+    await relay.start();
+    await waitFor('the warm-up row', async () => (await outboxCount(db.knex)) === 0);
+
+    broker.proxy.mode = 'refuse';
+    broker.proxy.resetAll();
+    await insertRows(db.knex, [{ topic, key: 'during-outage' }]);
+    await waitFor(
+      'attempts past maxAttempts',
+      async () => (await outboxRows(db.knex)).some((row) => Number(row.attempts) > 2),
+      45_000,
+    );
+
+    const rows = await outboxRows(db.knex);
+    expect(rows.filter((row) => row.parked_at !== null)).toEqual([]);
+
+    broker.proxy.mode = 'forward';
+    await waitFor('the outbox to empty after the outage', async () => (await outboxCount(db.knex)) === 0, 45_000);
+  }, 120_000);
+});
+
 describe('lease renewal', () => {
   const scenarios: Scenario[] = [];
 

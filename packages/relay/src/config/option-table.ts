@@ -292,7 +292,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'maxAttempts',
     flag: '--max-attempts',
     placeholder: '<n>',
-    description: 'failed attempts after which a row is parked',
+    description: 'failed attempts after which a row that the broker rejected is parked (connection failures and timeouts retry without end)',
     kind: int(1, 1_000_000),
     default: 10,
     scope: 'run',

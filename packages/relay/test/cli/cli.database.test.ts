@@ -39,7 +39,7 @@ describe.each(ALL_DIALECTS)('CLI on %s', (dialect) => {
     const result = await runCliProcess(['migrate', '--config', file]);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('outbox from_file_outbox: 1 migration(s) applied');
+    expect(result.stdout).toContain('outbox from_file_outbox: 2 migration(s) applied');
     expect(await db.knex.schema.hasTable('from_file_outbox')).toBe(true);
   });
 
