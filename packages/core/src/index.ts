@@ -27,6 +27,7 @@ export {
   KeyTooLongError,
   MissingColumnError,
   MissingTopicError,
+  InvalidObjectError,
   ModelNotRegisteredError,
   NotATransactionError,
   RowNotFoundError,

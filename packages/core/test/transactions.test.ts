@@ -188,6 +188,18 @@ describe.each(ALL_DIALECTS)('bad input on %s', (dialect) => {
     expect(error.message).toContain('{ model }');
   });
 
+  it('rejects null and non-objects', async () => {
+    const registry = createRegistry();
+    registry.register(MyModel, { topic: 'my-topic' });
+
+    for (const value of [null, 1, 'row']) {
+      const error = await rejection((trx) => registry.streamCreate(trx, value as never, { model: MyModel }));
+
+      expect(error.code).toBe('ERR_KS_INVALID_OBJECT');
+      expect(error.message).toContain(`is ${typeof value === 'string' ? '"row"' : String(value)}, not an object`);
+    }
+  });
+
   it('rejects a streamer without a topic', () => {
     const registry = createRegistry();
 

@@ -22,6 +22,18 @@ export class TransactionCompletedError extends KafkaStreamerError {
   }
 }
 
+/** A value passed to stream is not an object (null, a number, a string). */
+export class InvalidObjectError extends KafkaStreamerError {
+  constructor(value: unknown, position: number) {
+    const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    super(
+      'ERR_KS_INVALID_OBJECT',
+      `object ${position} to stream is ${shown}, not an object: pass model instances or rows ` +
+        '(on MySQL, where insert returns only the id, pass { id } with { reload: true })',
+    );
+  }
+}
+
 /** No streamer is registered for a model. */
 export class ModelNotRegisteredError extends KafkaStreamerError {
   constructor(model: string) {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ModelNotRegisteredError } from '../errors/streamer-errors.js';
+import { InvalidObjectError, ModelNotRegisteredError } from '../errors/streamer-errors.js';
 import type { ModelClass } from '../model/model.js';
 import { insertOutboxMessages } from '../outbox/insert.js';
 import type { OutboxTable } from '../outbox/table.js';
@@ -72,6 +72,7 @@ export async function writeMessages(
 function groupByModel(registry: Registry, objects: readonly object[], model: ModelClass | undefined): ModelGroup[] {
   const groups = new Map<ModelClass, ModelGroup>();
   objects.forEach((obj, position) => {
+    if (typeof obj !== 'object' || obj === null) throw new InvalidObjectError(obj, position);
     const objectModel = model ?? modelOf(obj);
     let group = groups.get(objectModel);
     if (group === undefined) {
