@@ -135,13 +135,9 @@ export class Relay extends TypedEmitter<RelayEvents> {
         await this.ensureConnected();
         if (this.stopController.signal.aborted) break;
 
-        const claimed = await this.pollOnce();
+        const full = await this.pollOnce();
         failures = 0;
-        if (claimed) continue;
-
-        // Nothing claimable. A batch in flight may be holding back the next rows of
-        // its keys, so its end is a reason to poll again before the interval is over.
-        await Promise.race([sleep(this.options.pollIntervalMs, this.stopController.signal), this.nextBatchEnd()]);
+        if (!full) await sleep(this.options.pollIntervalMs, this.stopController.signal);
       } catch (error) {
         failures += 1;
         const delayMs = backoffDelayMs(LOOP_BACKOFF, failures);
@@ -152,10 +148,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
     }
   }
 
-  /**
-   * Claims one batch and queues it. Returns true when it claimed rows: more may
-   * be waiting, so the loop polls again at once instead of after the interval.
-   */
+  /** Claims one batch and queues it; returns true when the claim was full and rows may be waiting. */
   private async pollOnce(): Promise<boolean> {
     const claim = await this.claim();
 
@@ -174,19 +167,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
         this.logger.error({ err: error, claimId: claim.claimId }, 'batch failed; its unfinished rows were released');
         this.notify('error', { error: error as Error });
       });
-    return true;
-  }
-
-  /** Resolves when a batch in flight ends; never when none is in flight. */
-  private nextBatchEnd(): Promise<void> {
-    if (this.queue.pending === 0) return new Promise<void>(() => undefined);
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        this.queue.off('next', done);
-        resolve();
-      };
-      this.queue.on('next', done);
-    });
+    return claim.rows.length + claim.released >= this.options.batchSize;
   }
 
   private async claim(): Promise<Claim> {
