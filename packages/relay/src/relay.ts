@@ -137,6 +137,9 @@ export class Relay extends TypedEmitter<RelayEvents> {
 
         const full = await this.pollOnce();
         failures = 0;
+        // TODO: a partial batch also waits the whole interval, so at a steady load each
+        // message waits up to pollIntervalMs. Polling again at once after any claim
+        // broke the SIGTERM-with-slow-broker test for a reason not found yet.
         if (!full) await sleep(this.options.pollIntervalMs, this.stopController.signal);
       } catch (error) {
         failures += 1;
