@@ -267,8 +267,8 @@ export class BatchPublisher {
       );
 
       // A failure without a broker error type (connection refused or lost, request
-      // timed out) says nothing about the rows, so it never parks them: a long
-      // broker outage would otherwise park healthy rows and hold back their keys.
+      // timed out) is not caused by the rows, so it never parks them. Otherwise a
+      // long broker outage would park healthy rows and hold back their keys.
       // Such rows keep retrying at the maximum delay instead.
       if (attempt >= options.retry.maxAttempts && kafkaType !== undefined) {
         for (const prepared of group) await this.park(prepared.row, error, attempt);

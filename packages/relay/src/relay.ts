@@ -25,8 +25,9 @@ const LOOP_BACKOFF = { initialDelayMs: 500, factor: 2, maxDelayMs: 10_000, maxAt
 const DISCONNECT_TIMEOUT_MS = 5000;
 
 /**
- * Part of the grace period, in ms, kept after waiting for batches for releasing
- * their unfinished rows and disconnecting; at most a quarter of the period.
+ * Part of the grace period, in ms, kept back from the batches so that their
+ * unfinished rows can be released and the producer disconnected. It is at most a
+ * quarter of the period.
  */
 const CLEANUP_RESERVE_MS = 2000;
 
@@ -280,8 +281,8 @@ export class Relay extends TypedEmitter<RelayEvents> {
   /**
    * Stops within `graceMs`: batches get the period less a cleanup reserve, then the
    * unfinished rows are released and the producer disconnects in what is left. A
-   * step still running at the deadline is abandoned (its rows return when their
-   * lease ends); only destroying a Knex pool the relay owns may run past it.
+   * step still running at the deadline is abandoned, and its rows return when their
+   * lease ends. Only destroying a Knex pool that the relay owns may run past it.
    */
   private async shutdown(graceMs: number): Promise<void> {
     const deadline = Date.now() + graceMs;

@@ -62,7 +62,7 @@ const createOutbox: OutboxMigration = {
       addTimestamp(table, dialect, C.parkedAt).nullable();
 
       // The relay holds back a row while an earlier row of the same key is
-      // unpublished; this index answers that check without a scan.
+      // unpublished, and this index serves that check without a scan.
       table.index([C.key, C.id], `${outbox.table}_key_id_idx`);
       table.index([C.claimId], `${outbox.table}_claim_idx`);
     });

@@ -23,8 +23,8 @@ export function claimableCondition(context: SqlContext): string {
     `o.${C.parkedAt} IS NULL`,
     `o.${C.availableAt} <= ${now}`,
     `(o.${C.claimId} IS NULL OR o.${C.claimedUntil} < ${now})`,
-    // Only claimed, parked or retried rows can block, and the partial index of
-    // the outbox holds just those; the predicate below lets the planner use it.
+    // Only claimed, parked or retried rows can block, and the outbox's partial
+    // index contains only those. Repeating its predicate lets the planner use it.
     `(o.${C.key} IS NULL OR NOT EXISTS (SELECT 1 FROM ?? e WHERE e.${C.key} = o.${C.key} AND e.${C.id} < o.${C.id} AND ${blockingRow} AND ${blocking}))`,
   ].join(' AND ');
 }

@@ -22,9 +22,17 @@ export function runStatement<T>(context: SqlContext, statement: (db: Queryable) 
   );
 }
 
+// Ids are decimal strings because they may exceed 2^53: a shorter string is the
+// smaller number, and equal lengths compare as text.
+function compareDecimalIds(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /** Splits ids into sorted chunks, so that every statement locks rows in id order and stays under bind limits. */
 export function idChunks(ids: readonly string[], size = 1000): string[][] {
-  const sorted = [...ids].sort((a, b) => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...ids].sort(compareDecimalIds);
   const chunks: string[][] = [];
   for (let start = 0; start < sorted.length; start += size) chunks.push(sorted.slice(start, start + size));
   return chunks;
@@ -32,11 +40,11 @@ export function idChunks(ids: readonly string[], size = 1000): string[][] {
 
 /**
  * Starts a statement on the rows `ids` (one chunk from idChunks) that finds them
- * by primary key in id order. On MySQL/MariaDB the optimizer otherwise scans the
+ * by primary key in id order. Without this, the MySQL/MariaDB optimizer scans the
  * whole table once the list covers a large part of it (MariaDB 10.11 already does
- * at 99 of 500 rows), and a scanning statement locks every row it passes,
- * including rows that application transactions inserted and have not committed,
- * so it waits for them. FORCE INDEX and ORDER BY keep it on the primary key.
+ * at 99 of 500 rows). A scanning statement locks every row it passes, including
+ * rows that application transactions inserted and have not committed, so it waits
+ * for them. FORCE INDEX and ORDER BY keep it on the primary key.
  */
 export function rowsById(context: SqlContext, db: Queryable, ids: readonly string[]): Knex.QueryBuilder {
   if (context.dialect !== 'mysql') return db(context.table).whereIn(C.id, [...ids]);
