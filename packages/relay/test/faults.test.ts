@@ -231,10 +231,12 @@ describe('SIGTERM with a batch in flight', () => {
     const runs = await Promise.all(ALL_DIALECTS.map((dialect) => stopDuringSlowRequest(dialect, topic)));
     try {
       broker.proxy.latencyMs = 2500;
+      // Counted before the inserts: a relay may claim and send its rows while the
+      // other databases are still inserting, and the proxy counts a request on arrival.
+      const requestsBefore = broker.proxy.produceRequests;
       const idsByRun = await Promise.all(
         runs.map(({ db }) => insertRows(db.knex, Array.from({ length: 20 }, (_, n) => ({ topic, key: `k${n % 4}` })))),
       );
-      const requestsBefore = broker.proxy.produceRequests;
       await Promise.all(runs.map(({ child }) => child.waitForEvent('claimed', 10_000)));
       await waitFor('produce requests in flight', () => broker.proxy.produceRequests >= requestsBefore + runs.length);
 
