@@ -58,7 +58,7 @@ export interface RelayOptions {
   readonly relayId?: string;
   /** Rows claimed per batch. Default 500. */
   readonly batchSize?: number;
-  /** Wait in ms between polls when the outbox had no full batch. Default 500. */
+  /** Wait in ms after a poll that found nothing to publish. Default 500. */
   readonly pollIntervalMs?: number;
   /**
    * Batches published at the same time. Default 1. A second batch claimed while the

@@ -136,12 +136,11 @@ export class Relay extends TypedEmitter<RelayEvents> {
         await this.ensureConnected();
         if (this.stopController.signal.aborted) break;
 
-        const full = await this.pollOnce();
+        const claimed = await this.pollOnce();
         failures = 0;
-        // TODO: a partial batch also waits the whole interval, so at a steady load each
-        // message waits up to pollIntervalMs. Polling again at once after any claim
-        // broke the SIGTERM-with-slow-broker test for a reason not found yet.
-        if (!full) await sleep(this.options.pollIntervalMs, this.stopController.signal);
+        // Only an empty claim waits. At a steady load the next rows are already
+        // waiting, and a wait here would add a whole interval to their latency.
+        if (!claimed) await this.waitIdle();
       } catch (error) {
         failures += 1;
         const delayMs = backoffDelayMs(LOOP_BACKOFF, failures);
@@ -152,7 +151,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
     }
   }
 
-  /** Claims one batch and queues it; returns true when the claim was full and rows may be waiting. */
+  /** Claims one batch and queues it; returns true when the claim found rows to publish. */
   private async pollOnce(): Promise<boolean> {
     const claim = await this.claim();
 
@@ -171,7 +170,30 @@ export class Relay extends TypedEmitter<RelayEvents> {
         this.logger.error({ err: error, claimId: claim.claimId }, 'batch failed; its unfinished rows were released');
         this.notify('error', { error: error as Error });
       });
-    return claim.rows.length + claim.released >= this.options.batchSize;
+    return true;
+  }
+
+  /**
+   * Waits `pollIntervalMs`, or until a batch in flight ends. An empty claim with a
+   * batch in flight usually means that its keys held the pending rows back.
+   */
+  private async waitIdle(): Promise<void> {
+    const signal = this.stopController.signal;
+    if (this.queue.pending + this.queue.size === 0) {
+      await sleep(this.options.pollIntervalMs, signal);
+      return;
+    }
+
+    const wake = new AbortController();
+    const wakeUp = () => wake.abort();
+    this.queue.on('next', wakeUp);
+    signal.addEventListener('abort', wakeUp, { once: true });
+    try {
+      await sleep(this.options.pollIntervalMs, wake.signal);
+    } finally {
+      this.queue.off('next', wakeUp);
+      signal.removeEventListener('abort', wakeUp);
+    }
   }
 
   private async claim(): Promise<Claim> {

@@ -200,6 +200,55 @@ describe('lease renewal', () => {
   }, 60_000);
 });
 
+describe.each(ALL_DIALECTS)('poll loop on %s', (dialect) => {
+  // The poll interval is far longer than any test here: a row published within
+  // PROMPT_MS was claimed without waiting for the interval.
+  const IDLE_MS = 120_000;
+  const PROMPT_MS = 30_000;
+  let scenario: Scenario | undefined;
+
+  afterAll(async () => {
+    broker.proxy.latencyMs = 0;
+    await destroyScenario(scenario);
+  });
+
+  async function insertDuringSlowBatch(maxBatchesInFlight: number, prefix: string) {
+    const topic = await broker.createTopic(prefix);
+    scenario = await createScenario(dialect, `ks_${prefix.replace(/-/g, '_')}`, {
+      kafka: { brokers: broker.brokers, clientId: prefix, connectionTimeoutMs: 5000 },
+      pollIntervalMs: IDLE_MS,
+      batchSize: 10,
+      maxBatchesInFlight,
+    });
+    const { db, relay } = scenario;
+    const [first] = await insertRows(db.knex, [{ topic, key: 'a' }]);
+
+    // Every request takes at least 1.2 s, so the first batch is still in flight
+    // when the second row commits.
+    broker.proxy.latencyMs = 600;
+    await relay.start();
+    await waitFor('the first row to be claimed', async () =>
+      (await outboxRows(db.knex)).some((row) => row.id === first && row.claim_id !== null),
+    30_000);
+    const [second] = await insertRows(db.knex, [{ topic, key: 'a' }]);
+
+    await waitFor('the outbox to empty', async () => (await outboxCount(db.knex)) === 0, PROMPT_MS);
+    broker.proxy.latencyMs = 0;
+    const ids = (await broker.readTopic(topic, 2)).map((m) => m.headers['outbox-id']);
+    expect(ids).toEqual([first, second]);
+    await destroyScenario(scenario);
+    scenario = undefined;
+  }
+
+  it('re-polls after a partial batch', async () => {
+    await insertDuringSlowBatch(1, `relay-repoll-${dialect}`);
+  }, 90_000);
+
+  it('wakes when the batch in flight ends', async () => {
+    await insertDuringSlowBatch(2, `relay-wake-${dialect}`);
+  }, 90_000);
+});
+
 describe('SIGTERM with a batch in flight', () => {
   async function stopDuringSlowRequest(dialect: TestDialect, topic: string) {
     const db = await createOutboxDatabase(dialect, 'ks_relay_o8');

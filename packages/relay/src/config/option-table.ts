@@ -238,7 +238,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'pollInterval',
     flag: '--poll-interval',
     placeholder: '<ms>',
-    description: 'wait before the next poll after one that claimed less than a full batch, in milliseconds',
+    description: 'wait before the next poll after one that found nothing to publish, in milliseconds',
     kind: int(1, 3_600_000),
     default: 500,
     scope: 'run',
