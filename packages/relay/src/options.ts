@@ -58,7 +58,10 @@ export interface RelayOptions {
   readonly relayId?: string;
   /** Rows claimed per batch. Default 500. */
   readonly batchSize?: number;
-  /** Wait in ms after a poll that found nothing to publish. Default 500. */
+  /**
+   * Longest wait in ms after a poll that found nothing to publish. Default 500. After
+   * a poll that found rows the wait starts at 10 ms and doubles up to this.
+   */
   readonly pollIntervalMs?: number;
   /**
    * Batches published at the same time. Default 1. A second batch claimed while the

@@ -3,7 +3,7 @@ import type { Producer } from 'kafkajs';
 import type { Knex } from 'knex';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import { backoffDelayMs } from './backoff.js';
+import { backoffDelayMs, idleWaitMs } from './backoff.js';
 import { type BatchContext, BatchPublisher } from './batch.js';
 import { openDatabase, prepareSqlite } from './database.js';
 import { OutboxDatabaseError, RelayStoppedError } from './errors.js';
@@ -128,6 +128,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
 
   private async loop(): Promise<void> {
     let failures = 0;
+    let emptyPolls = 0;
 
     while (!this.stopController.signal.aborted) {
       try {
@@ -139,8 +140,9 @@ export class Relay extends TypedEmitter<RelayEvents> {
         const claimed = await this.pollOnce();
         failures = 0;
         // Only an empty claim waits. At a steady load the next rows are already
-        // waiting, and a wait here would add a whole interval to their latency.
-        if (!claimed) await this.waitIdle();
+        // waiting, and a wait here would add to their latency.
+        emptyPolls = claimed ? 0 : emptyPolls + 1;
+        if (!claimed) await this.waitIdle(idleWaitMs(emptyPolls, this.options.pollIntervalMs));
       } catch (error) {
         failures += 1;
         const delayMs = backoffDelayMs(LOOP_BACKOFF, failures);
@@ -174,13 +176,13 @@ export class Relay extends TypedEmitter<RelayEvents> {
   }
 
   /**
-   * Waits `pollIntervalMs`, or until a batch in flight ends. An empty claim with a
-   * batch in flight usually means that its keys held the pending rows back.
+   * Waits `ms`, or until a batch in flight ends. An empty claim with a batch in
+   * flight usually means that its keys held the pending rows back.
    */
-  private async waitIdle(): Promise<void> {
+  private async waitIdle(ms: number): Promise<void> {
     const signal = this.stopController.signal;
     if (this.queue.pending + this.queue.size === 0) {
-      await sleep(this.options.pollIntervalMs, signal);
+      await sleep(ms, signal);
       return;
     }
 
@@ -189,7 +191,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
     this.queue.on('next', wakeUp);
     signal.addEventListener('abort', wakeUp, { once: true });
     try {
-      await sleep(this.options.pollIntervalMs, wake.signal);
+      await sleep(ms, wake.signal);
     } finally {
       this.queue.off('next', wakeUp);
       signal.removeEventListener('abort', wakeUp);
