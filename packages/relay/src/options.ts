@@ -64,9 +64,9 @@ export interface RelayOptions {
    */
   readonly pollIntervalMs?: number;
   /**
-   * Batches published at the same time. Default 1. A second batch claimed while the
-   * first is in flight finds most keys held back by it, and its claim query then
-   * scans past every row of those keys.
+   * Batches published at the same time. Default 1. With n > 1 the keys are split
+   * into n lanes by a hash, and each batch takes rows of one free lane, so that no
+   * claim waits behind the keys of this relay's other batches.
    */
   readonly maxBatchesInFlight?: number;
   /** Lease of a claim in ms; an unrenewed claim may be taken over after it. Default 30000. */

@@ -60,6 +60,10 @@ export class Relay extends TypedEmitter<RelayEvents> {
   private readonly queue: PQueue;
   private readonly stopController = new AbortController();
   private readonly inFlight = new Map<string, BatchPublisher>();
+  /** Lanes with a batch queued or in flight; each lane has at most one. */
+  private readonly busyLanes = new Set<number>();
+  /** Lane that the next poll tries first, so that every lane gets its turn. */
+  private nextLane = 0;
   private connected = false;
   private started = false;
   private loopDone: Promise<void> | undefined;
@@ -153,26 +157,54 @@ export class Relay extends TypedEmitter<RelayEvents> {
     }
   }
 
-  /** Claims one batch and queues it; returns true when the claim found rows to publish. */
+  /**
+   * Claims one batch from the first free lane that has claimable rows and queues
+   * it. Returns true when a claim found rows to publish.
+   */
   private async pollOnce(): Promise<boolean> {
-    const claim = await this.claim();
+    for (const lane of this.freeLanes()) {
+      const claim = await this.claim(lane);
 
-    if (this.stopController.signal.aborted) {
-      await releaseClaim(this.sql, claim.claimId);
-      return false;
-    }
-    if (claim.rows.length === 0) {
-      this.notify('idle');
-      return false;
+      if (this.stopController.signal.aborted) {
+        await releaseClaim(this.sql, claim.claimId);
+        return false;
+      }
+      if (claim.rows.length === 0) continue;
+
+      this.nextLane = (lane + 1) % this.options.maxBatchesInFlight;
+      this.busyLanes.add(lane);
+      this.queue
+        .add(() => this.publishInLane(claim, lane))
+        .catch((error: unknown) => {
+          this.logger.error({ err: error, claimId: claim.claimId }, 'batch failed; its unfinished rows were released');
+          this.notify('error', { error: error as Error });
+        });
+      return true;
     }
 
-    this.queue
-      .add(() => this.publish(claim))
-      .catch((error: unknown) => {
-        this.logger.error({ err: error, claimId: claim.claimId }, 'batch failed; its unfinished rows were released');
-        this.notify('error', { error: error as Error });
-      });
-    return true;
+    this.notify('idle');
+    return false;
+  }
+
+  // The lane is freed inside the queued task, so it is already free when the
+  // queue's `next` event wakes the poll loop.
+  private async publishInLane(claim: Claim, lane: number): Promise<BatchSummary> {
+    try {
+      return await this.publish(claim);
+    } finally {
+      this.busyLanes.delete(lane);
+    }
+  }
+
+  /** Lanes without a batch, starting at `nextLane`. */
+  private freeLanes(): number[] {
+    const count = this.options.maxBatchesInFlight;
+    const lanes: number[] = [];
+    for (let offset = 0; offset < count; offset += 1) {
+      const lane = (this.nextLane + offset) % count;
+      if (!this.busyLanes.has(lane)) lanes.push(lane);
+    }
+    return lanes;
   }
 
   /**
@@ -198,7 +230,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
     }
   }
 
-  private async claim(): Promise<Claim> {
+  private async claim(lane?: number): Promise<Claim> {
     const claimId = randomUUID();
     try {
       const rows = await claimRows(this.sql, {
@@ -206,11 +238,13 @@ export class Relay extends TypedEmitter<RelayEvents> {
         relayId: this.relayId,
         limit: this.options.batchSize,
         leaseMs: this.options.takeoverMs,
+        lane: lane === undefined ? undefined : { index: lane, count: this.options.maxBatchesInFlight },
       });
       if (rows.length === 0) return { claimId, rows, released: 0 };
 
       const outOfOrder = new Set(await this.releaseOutOfOrder(claimId, rows));
-      return { claimId, rows: rows.filter((row) => !outOfOrder.has(row.id)), released: outOfOrder.size };
+      const inOrder = rows.filter((row) => !outOfOrder.has(row.id));
+      return { claimId, rows: inOrder, released: outOfOrder.size };
     } catch (cause) {
       throw new OutboxDatabaseError('claim', [], cause);
     }

@@ -41,7 +41,15 @@ async function runWriter(knex: Knex, topic: string, writer: number): Promise<voi
 }
 
 // The relay opens its own pool, as the demo and the CLI do, while the writers use the test's pool.
-describe.each(['postgres', 'mysql'] as const)('relay with concurrent writers on %s', (dialect) => {
+// Three batches in flight run in three lanes of keys at once.
+const CASES = [
+  ['postgres', 1],
+  ['postgres', 3],
+  ['mysql', 1],
+  ['mysql', 3],
+] as const;
+
+describe.each(CASES)('concurrent writers on %s, %i in flight', (dialect, maxBatchesInFlight) => {
   let db: TestDatabase;
   let topic: string;
   let relay: Relay | undefined;
@@ -60,7 +68,15 @@ describe.each(['postgres', 'mysql'] as const)('relay with concurrent writers on 
     const logs: { level: number; msg: string }[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line)) });
     const database = { client: db.config.client, connection: db.config.connection } as RelayDatabaseOptions;
-    relay = testRelay(db, { knex: undefined, database, batchSize: 100, pollIntervalMs: 50, takeoverMs: 30_000, logger });
+    relay = testRelay(db, {
+      knex: undefined,
+      database,
+      batchSize: 100,
+      pollIntervalMs: 50,
+      takeoverMs: 30_000,
+      maxBatchesInFlight,
+      logger,
+    });
 
     const errors: string[] = [];
     let lastPublishAt = Date.now();

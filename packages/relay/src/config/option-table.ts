@@ -247,7 +247,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'maxBatchesInFlight',
     flag: '--max-batches-in-flight',
     placeholder: '<n>',
-    description: 'maximum claimed batches being published at once',
+    description: 'maximum claimed batches being published at once, each in its own lane of keys',
     kind: int(1, 64),
     default: 1,
     scope: 'run',

@@ -1,5 +1,7 @@
 import { OUTBOX_COLUMNS as C, sqlNowPlusMs } from '@kafka-streamer/core';
+import type { Knex } from 'knex';
 import { claimableCondition } from './claimable.js';
+import { type Lane, laneCondition } from './lane.js';
 import { rawRows, type SqlContext } from './context.js';
 import { retryOnLockConflict } from './lock-conflict.js';
 import { byId, type OutboxRow, rowColumns, toOutboxRow } from './rows.js';
@@ -10,6 +12,8 @@ export interface ClaimRequest {
   readonly limit: number;
   /** Lease length in ms, added to the database clock. */
   readonly leaseMs: number;
+  /** Claim only rows of this lane. Default: every row. */
+  readonly lane?: Lane;
 }
 
 /**
@@ -41,7 +45,7 @@ function setClaim(context: SqlContext): string {
 async function claimPostgres(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
   const sql = `UPDATE ?? SET ${setClaim(context)}
     WHERE ${C.id} IN (
-      SELECT o.${C.id} FROM ?? o WHERE ${claimableCondition(context)}
+      SELECT o.${C.id} FROM ?? o WHERE ${laneCondition(context, request.lane)} AND ${claimableCondition(context)}
       ORDER BY o.${C.id} LIMIT ? FOR UPDATE OF o SKIP LOCKED)
     RETURNING ${rowColumns(context.dialect)}`;
   const bindings = [
@@ -54,8 +58,24 @@ async function claimPostgres(context: SqlContext, request: ClaimRequest): Promis
     request.limit,
   ];
 
-  const result = await context.knex.raw(sql, bindings);
+  const result = hasLanes(request) ? await withoutJit(context, sql, bindings) : await context.knex.raw(sql, bindings);
   return rawRows<Parameters<typeof toOutboxRow>[0]>(context, result).map(toOutboxRow).sort(byId);
+}
+
+function hasLanes(request: ClaimRequest): boolean {
+  return request.lane !== undefined && request.lane.count > 1;
+}
+
+// The planner cannot estimate the lane test and guesses that few rows pass it, so
+// it costs the LIMIT as a scan of the whole table. Above jit_above_cost (100000 by
+// default) it then compiles the statement, which took longer than the claim itself
+// (20 ms against 12 ms on a 20,000-row outbox). The claim is an index walk that
+// stops after `limit` rows, which JIT never speeds up.
+function withoutJit(context: SqlContext, sql: string, bindings: readonly Knex.Value[]) {
+  return context.knex.transaction(async (trx) => {
+    await trx.raw('SET LOCAL jit = off');
+    return trx.raw(sql, [...bindings]);
+  });
 }
 
 // MySQL/MariaDB: an UPDATE cannot select from its own table in a subquery, so a short
@@ -64,7 +84,7 @@ async function claimPostgres(context: SqlContext, request: ClaimRequest): Promis
 async function claimMysql(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
   return context.knex.transaction(
     async (trx) => {
-      const select = `SELECT o.${C.id} AS id FROM ?? o WHERE ${claimableCondition(context)}
+      const select = `SELECT o.${C.id} AS id FROM ?? o WHERE ${laneCondition(context, request.lane)} AND ${claimableCondition(context)}
         ORDER BY o.${C.id} LIMIT ? FOR UPDATE SKIP LOCKED`;
       const locked = rawRows<{ id: number | string }>(
         context,
@@ -97,7 +117,7 @@ async function claimMysql(context: SqlContext, request: ClaimRequest): Promise<O
 async function claimSqlite(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
   const sql = `UPDATE ?? SET ${setClaim(context)}
     WHERE ${C.id} IN (
-      SELECT o.${C.id} FROM ?? o WHERE ${claimableCondition(context)}
+      SELECT o.${C.id} FROM ?? o WHERE ${laneCondition(context, request.lane)} AND ${claimableCondition(context)}
       ORDER BY o.${C.id} LIMIT ?)
     RETURNING ${rowColumns(context.dialect)}`;
   const bindings = [
