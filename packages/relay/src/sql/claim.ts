@@ -1,6 +1,6 @@
 import { OUTBOX_COLUMNS as C, sqlNowPlusMs } from '@kafka-streamer/core';
 import type { Knex } from 'knex';
-import { claimableCondition } from './claimable.js';
+import { blockersCte, claimableBeforeBlockers, claimableCondition } from './claimable.js';
 import { type Lane, laneCondition } from './lane.js';
 import { rawRows, type SqlContext } from './context.js';
 import { retryOnLockConflict } from './lock-conflict.js';
@@ -41,19 +41,24 @@ function setClaim(context: SqlContext): string {
 }
 
 // PostgreSQL: one statement. SKIP LOCKED lets concurrent relays take disjoint rows
-// instead of waiting on each other's row locks.
+// instead of waiting on each other's row locks. The blocking rows are gathered
+// first (blockersCte), so the cost of the claim does not depend on the plan that
+// the planner picks for a per-row check.
 async function claimPostgres(context: SqlContext, request: ClaimRequest): Promise<OutboxRow[]> {
-  const sql = `UPDATE ?? SET ${setClaim(context)}
+  const { join, condition } = claimableBeforeBlockers(context);
+  const sql = `${blockersCte(context)}
+    UPDATE ?? SET ${setClaim(context)}
     WHERE ${C.id} IN (
-      SELECT o.${C.id} FROM ?? o WHERE ${laneCondition(context, request.lane)} AND ${claimableCondition(context)}
+      SELECT o.${C.id} FROM ?? o ${join}
+      WHERE ${laneCondition(context, request.lane)} AND ${condition}
       ORDER BY o.${C.id} LIMIT ? FOR UPDATE OF o SKIP LOCKED)
     RETURNING ${rowColumns(context.dialect)}`;
   const bindings = [
     context.table,
+    context.table,
     request.claimId,
     request.relayId,
     request.leaseMs,
-    context.table,
     context.table,
     request.limit,
   ];
