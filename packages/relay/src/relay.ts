@@ -11,6 +11,7 @@ import { type BatchSummary, type RelayEvents, TypedEmitter } from './events.js';
 import { describeOptions, relayLogger } from './logger.js';
 import { type RelayOptions, type ResolvedRelayOptions, resolveRelayOptions } from './options.js';
 import { createKafka, createProducer } from './producer.js';
+import { ProgressLog } from './progress.js';
 import { sleep, withTimeout } from './timing.js';
 import { claimRows } from './sql/claim.js';
 import { createSqlContext, type SqlContext } from './sql/context.js';
@@ -66,6 +67,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
   private nextLane = 0;
   private connected = false;
   private started = false;
+  private readonly progress: ProgressLog;
   private loopDone: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
 
@@ -74,6 +76,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
     this.options = resolveRelayOptions(options);
     this.relayId = this.options.relayId;
     this.logger = relayLogger(this.options);
+    this.progress = new ProgressLog(this.logger);
 
     const database = openDatabase(this.options, this.logger);
     this.knex = database.knex;
@@ -100,6 +103,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
 
     if (this.sql.dialect === 'sqlite' && !this.ownsKnex) await prepareSqlite(this.knex);
     this.logger.info({ config: describeOptions(this.options) }, 'relay starting');
+    this.progress.start();
     this.loopDone = this.loop();
     this.notify('started');
   }
@@ -279,6 +283,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
       if (this.options.beforePublish !== undefined) await this.runBeforePublish(claim);
       const summary = await publisher.run();
       this.logger.debug({ claimId: claim.claimId, ...summary }, 'batch done');
+      this.progress.add(summary);
       this.notify('batch', summary);
       return summary;
     } finally {
@@ -355,7 +360,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
 
     await this.disconnect(deadline);
     if (this.ownsKnex) await this.knex.destroy();
-    this.logger.info('relay stopped');
+    this.logger.info({ totals: this.progress.stop() }, 'relay stopped');
     this.notify('stopped');
   }
 
