@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { LoadedConfig } from '../config/cli-config.js';
 import { type CommandName, loadConfig } from '../config/load-config.js';
 import { OPTION_TABLE, optionsForCommand } from '../config/option-table.js';
@@ -23,7 +23,9 @@ function load(command: CommandName, cmd: Command, io: CliIo): LoadedConfig {
 }
 
 function parseLimit(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`expected a positive integer, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(value)}`);
+  }
   return Number(value);
 }
 

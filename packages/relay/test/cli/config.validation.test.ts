@@ -233,6 +233,12 @@ describe('runCli usage errors', () => {
     );
   });
 
+  it('exits 2 for a status limit of 0', async () => {
+    const { io, output } = capturingIo(REQUIRED_ENV);
+    expect(await runCli(['node', 'relay', 'status', '--limit', '0'], io)).toBe(2);
+    expect(output.stderr).toContain('expected a positive integer, got "0"');
+  });
+
   it('exits 2 for requeue without ids', async () => {
     const { io, output } = capturingIo(REQUIRED_ENV);
     expect(await runCli(['node', 'relay', 'requeue'], io)).toBe(2);
