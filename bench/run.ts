@@ -31,6 +31,7 @@ function summary(details: Record<string, Record<string, unknown>>): Record<strin
   const number = (measure: string, field: string) => details[measure]?.[field] as number | undefined;
   return {
     relayVsClient: number('drain', 'relayVsClient'),
+    relayVsClientTwoInFlight: number('drain', 'relayVsClientTwoInFlight'),
     relayVsPeer: number('peer', 'relayVsPeer'),
     streamOverheadP50: number('overhead', 'streamOverheadP50'),
     streamOverheadP50TenObjects: number('overhead', 'streamOverheadP50TenObjects'),
@@ -48,6 +49,7 @@ function targetRows(numbers: Record<string, number | undefined>, details: Record
   if (plan !== undefined) planOk = plan.indexScan && !plan.sort && !plan.seqScanOnOutbox ? 1 : 0;
   return [
     targetRow('relay / client drain rate', numbers.relayVsClient, '>= 0.8', (v) => v >= 0.8),
+    targetRow('same, 2 batches in flight (lanes)', numbers.relayVsClientTwoInFlight, 'report', () => true),
     targetRow('relay / peer drain rate', numbers.relayVsPeer, '> 1', (v) => v > 1),
     targetRow('streamInTx p50 ratio, 1 row', numbers.streamOverheadP50, '<= 1.10', (v) => v <= 1.1),
     targetRow('streamInTx p50 ratio, 10 rows', numbers.streamOverheadP50TenObjects, '<= 1.10', (v) => v <= 1.1),
