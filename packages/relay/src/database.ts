@@ -23,8 +23,8 @@ export function setReadCommitted(connection: MysqlConnection, done: (error: Erro
   connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (error) => done(error, connection));
 }
 
-/** Knex's own warnings (such as a lost pool connection), sent to pino instead of the console. */
-function knexLog(logger: Logger): Knex.Config['log'] {
+/** Routes Knex's own log calls to a child of `logger`. */
+export function knexLog(logger: Logger): Knex.Config['log'] {
   const child = logger.child({ component: 'knex' });
   return {
     warn: (message: unknown) => child.warn({ detail: message }, 'knex warning'),

@@ -15,9 +15,13 @@ export class DatabaseUnavailableError extends KafkaStreamerError {
   }
 }
 
-/** Opens a Knex pool for the configured database; `poolMax` bounds server connections. */
-export function openDatabase(config: CliConfig, poolMax: number): Knex {
-  const knexConfig = knexConfigOf(parseDatabaseUrl(config.databaseUrl, config.databaseClient));
+/**
+ * Opens a Knex pool for the configured database; `poolMax` bounds server connections.
+ * `log` receives Knex's own warnings (such as a failed connection attempt), which
+ * otherwise go to the console as plain text.
+ */
+export function openDatabase(config: CliConfig, poolMax: number, log?: Knex.Config['log']): Knex {
+  const knexConfig = { ...knexConfigOf(parseDatabaseUrl(config.databaseUrl, config.databaseClient)), ...(log ? { log } : {}) };
   if (knexConfig.client === 'mysql2') {
     return knexFactory({ ...knexConfig, pool: { min: 0, max: poolMax, afterCreate: setReadCommitted } });
   }

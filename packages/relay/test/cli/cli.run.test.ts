@@ -236,6 +236,18 @@ describe('run exit codes', () => {
     expect(result.stdout).toContain('cannot connect to the database');
   });
 
+  it('logs a refused MariaDB login as JSON', async () => {
+    const result = await runCliProcess(['run', '--brokers', brokers().join(',')], {
+      KAFKA_STREAMER_DATABASE_URL: 'mysql://ks_no_such_user:wrong@127.0.0.1:3306/mysql',
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toContain('Acquire connection error');
+    const lines = result.stdout.trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(result.stdout).toContain('Access denied');
+  });
+
   it('exits 1 when the metrics port is taken', async () => {
     const result = await runCliProcess(['--database-url', db.url, '--brokers', brokers().join(','), '--metrics-port', String(blackholePort)]);
 

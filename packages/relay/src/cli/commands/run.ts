@@ -16,6 +16,7 @@ import { FORCED_EXIT_CODE, installSignalHandlers } from '../../signals.js';
 import { checkConnection, checkOutboxTable, openDatabase, outboxOf } from '../database.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { createCliLogger } from '../logger.js';
+import { knexLog } from '../../database.js';
 
 interface Resources {
   knex?: Knex;
@@ -85,7 +86,7 @@ export async function runCommand(loaded: LoadedConfig): Promise<number> {
 
   try {
     const outbox = outboxOf(config);
-    resources.knex = openDatabase(config, 10);
+    resources.knex = openDatabase(config, 10, knexLog(logger));
     const relay = createRelay(toRelayOptions(loaded, { knex: resources.knex, logger: rootLogger, relayId }));
     resources.relay = relay;
 
