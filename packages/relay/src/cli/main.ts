@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-import { processIo } from './io.js';
-import { runCli } from './run-cli.js';
+import { exitOnStartupSignals } from './startup-signals.js';
+
+// Installed before the CLI's modules load, which takes a few hundred ms.
+exitOnStartupSignals(process.argv);
+
+const { processIo } = await import('./io.js');
+const { runCli } = await import('./run-cli.js');
 
 const exitCode = await runCli(process.argv, processIo);
 

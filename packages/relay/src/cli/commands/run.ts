@@ -16,6 +16,7 @@ import { FORCED_EXIT_CODE, installSignalHandlers } from '../../signals.js';
 import { checkConnection, checkOutboxTable, openDatabase, outboxOf } from '../database.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { createCliLogger } from '../logger.js';
+import { stopExitingOnStartupSignals } from '../startup-signals.js';
 import { knexLog } from '../../database.js';
 
 interface Resources {
@@ -79,6 +80,7 @@ export async function runCommand(loaded: LoadedConfig): Promise<number> {
   };
   process.once('SIGTERM', onEarlySignal);
   process.once('SIGINT', onEarlySignal);
+  stopExitingOnStartupSignals();
   const removeEarlyHandlers = () => {
     process.off('SIGTERM', onEarlySignal);
     process.off('SIGINT', onEarlySignal);
