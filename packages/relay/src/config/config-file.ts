@@ -19,7 +19,10 @@ export function readConfigFile(path: string, options: readonly OptionSpec[]): Re
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ConfigurationError(`invalid config file ${path}: ${(error as Error).message}`, { cause: error });
+    // The CLI prints one error line per line of the message, and V8's JSON.parse
+    // messages quote the input, newlines included.
+    const detail = (error as Error).message.replace(/\s*\n\s*/g, ' ');
+    throw new ConfigurationError(`invalid config file ${path}: ${detail}`, { cause: error });
   }
 
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -153,6 +153,14 @@ describe('config file errors', () => {
     expect(error.message).toContain(`invalid config file ${file}`);
   });
 
+  it('keeps a JSON error on one line', () => {
+    const file = join(dir, 'multiline.json');
+    writeFileSync(file, 'not json\n{\n');
+    const error = errorOf({ cli: { config: file } });
+    expect(error.message).toContain(`invalid config file ${file}`);
+    expect(error.message).not.toContain('\n');
+  });
+
   it('rejects the config key inside the file', () => {
     const file = join(dir, 'nested.json');
     writeFileSync(file, JSON.stringify({ config: 'other.json' }));
@@ -197,6 +205,8 @@ describe('requeue arguments', () => {
 
   it('rejects ids that are not integers', () => {
     expect(() => requeueSelectionOf({ id: ['7', 'x'] })).toThrow('invalid --id "x": expected outbox ids');
+    expect(() => requeueSelectionOf({ id: ['99999999999999999999999'] })).toThrow('invalid --id "99999999999999999999999"');
+    expect(requeueSelectionOf({ id: ['9223372036854775807'] })).toEqual({ ids: ['9223372036854775807'] });
   });
 });
 

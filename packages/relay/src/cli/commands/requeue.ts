@@ -10,6 +10,10 @@ export interface RequeueArguments {
   readonly all?: boolean;
 }
 
+// The largest id that PostgreSQL (bigint) and SQLite (INTEGER) can store. MySQL ids
+// (BIGINT UNSIGNED) could go higher, but only after 2^63 inserts.
+const MAX_OUTBOX_ID = 2n ** 63n - 1n;
+
 /** Checks `--id` / `--all` and returns the rows to requeue; ids are normalized decimal text. */
 export function requeueSelectionOf(args: RequeueArguments): RequeueSelection {
   const ids = (args.id ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
@@ -17,9 +21,11 @@ export function requeueSelectionOf(args: RequeueArguments): RequeueSelection {
   if (args.all === true) return { all: true };
   if (ids.length === 0) throw new ConfigurationError('requeue needs --id <id...> or --all');
 
-  const invalid = ids.filter((id) => !/^\d+$/.test(id));
+  const invalid = ids.filter((id) => !/^\d+$/.test(id) || BigInt(id) > MAX_OUTBOX_ID);
   if (invalid.length > 0) {
-    throw new ConfigurationError(`invalid --id ${invalid.map((id) => JSON.stringify(id)).join(', ')}: expected outbox ids (positive integers)`);
+    throw new ConfigurationError(
+      `invalid --id ${invalid.map((id) => JSON.stringify(id)).join(', ')}: expected outbox ids (positive integers up to ${MAX_OUTBOX_ID})`,
+    );
   }
   const normalized = ids.map((id) => BigInt(id).toString());
   return { ids: [...new Set(normalized)] };
