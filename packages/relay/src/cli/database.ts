@@ -49,7 +49,11 @@ export async function checkConnection(knex: Knex): Promise<void> {
   try {
     await knex.raw('SELECT 1');
   } catch (error) {
-    throw new DatabaseUnavailableError(`cannot connect to the database: ${(error as Error).message}`, error);
+    // The driver's message and code go into the message, not into `cause`: pino's
+    // error serializer appends the causes' messages, which printed the text twice.
+    const driver = error as Error & { code?: string };
+    const code = driver.code === undefined ? '' : ` (${driver.code})`;
+    throw new DatabaseUnavailableError(`cannot connect to the database: ${driver.message}${code}`);
   }
 }
 
