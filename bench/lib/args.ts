@@ -30,6 +30,11 @@ export interface BenchSettings {
   readonly processDrainMs: number;
   /** Upper bound in ms of any single drain; a drain that hits it is reported as unfinished. */
   readonly drainTimeoutMs: number;
+  /**
+   * Interval in ms of a VACUUM of the outbox during the scale drains, standing in for
+   * autovacuum on a server that runs without it; undefined for none.
+   */
+  readonly vacuumMs: number | undefined;
   /** maxBatchesInFlight of the in-process drains; undefined for the relay's default. */
   readonly batchesInFlight: number | undefined;
   /** Measures to run; all when empty. */
@@ -102,6 +107,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       'latency-ms': { type: 'string' },
       'latency-batch': { type: 'string' },
       'in-flight': { type: 'string' },
+      'vacuum-ms': { type: 'string' },
       'drain-ms': { type: 'string' },
       only: { type: 'string' },
       output: { type: 'string' },
@@ -131,6 +137,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     processDrainMs: positive('drain-ms', values['drain-ms'], base.processDrainMs),
     drainTimeoutMs: base.drainTimeoutMs,
     batchesInFlight: values['in-flight'] === undefined ? undefined : positive('in-flight', values['in-flight'], 1),
+    vacuumMs: values['vacuum-ms'] === undefined ? undefined : positive('vacuum-ms', values['vacuum-ms'], 1),
     only,
     // A smoke run never replaces the recorded results.
     output: values.output ?? (values.smoke ? undefined : 'bench/results/latest.json'),

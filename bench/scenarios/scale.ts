@@ -1,3 +1,5 @@
+import { DEFAULT_OUTBOX_TABLE } from '@kafka-streamer/core';
+import type { Knex } from 'knex';
 import type { BenchSettings } from '../lib/args.js';
 import { fillOutbox } from '../lib/backlog.js';
 import { benchTopic } from '../lib/kafka.js';
@@ -26,6 +28,26 @@ export function relayArgs(settings: BenchSettings): string[] {
   return settings.batchesInFlight === undefined ? [] : ['--max-batches-in-flight', String(settings.batchesInFlight)];
 }
 
+/** Runs VACUUM on the outbox every `intervalMs` until stopped, skipping a turn while one runs. */
+function startVacuum(knex: Knex, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    if (running !== undefined) return;
+    running = knex
+      .raw(`VACUUM ${DEFAULT_OUTBOX_TABLE}`)
+      .catch(() => undefined)
+      .finally(() => {
+        running = undefined;
+      });
+  }, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 async function drainBacklog(rows: number, settings: BenchSettings, explain: boolean) {
   const db = await createTestDatabase('postgres', 'ks_bench_scale');
   try {
@@ -33,8 +55,13 @@ async function drainBacklog(rows: number, settings: BenchSettings, explain: bool
     await fillOutbox(db.knex, { topic, rows, keys: settings.keys, payloadBytes: settings.payloadBytes });
     const plan = explain ? await explainClaim(db.knex) : undefined;
     const planBehindLease = explain ? await explainClaim(db.knex, BATCH_SIZE) : undefined;
-    const result = await drainWithProcesses(db.knex, db.url, rows, 1, settings.processDrainMs, relayArgs(settings));
-    return { result, plan, planBehindLease };
+    const vacuum = settings.vacuumMs === undefined ? undefined : startVacuum(db.knex, settings.vacuumMs);
+    try {
+      const result = await drainWithProcesses(db.knex, db.url, rows, 1, settings.processDrainMs, relayArgs(settings));
+      return { result, plan, planBehindLease };
+    } finally {
+      await vacuum?.stop();
+    }
   } finally {
     await db.destroy();
   }
