@@ -48,6 +48,12 @@ export class ProgressLog {
     }
   }
 
+  /** Counts rows given back outside a batch summary, as at the end of a grace period. */
+  addReleased(rows: number): void {
+    this.interval.released += rows;
+    this.total.released += rows;
+  }
+
   /** Stops the timer, logs the last interval, and returns the totals since start. */
   stop(): Readonly<Totals> {
     clearInterval(this.timer);

@@ -369,8 +369,10 @@ export class Relay extends TypedEmitter<RelayEvents> {
       const ids = publisher.pendingIds();
       this.logger.warn({ claimId, outboxIds: ids }, 'grace period over; releasing unfinished rows of a batch in flight');
       try {
-        const released = await withTimeout(releaseClaim(this.sql, claimId), deadline - Date.now());
-        if (!released) this.logger.error({ claimId, outboxIds: ids }, 'releasing unfinished rows timed out; they return when the lease expires');
+        const release = releaseClaim(this.sql, claimId);
+        const released = await withTimeout(release, deadline - Date.now());
+        if (released) this.progress.addReleased(await release);
+        else this.logger.error({ claimId, outboxIds: ids }, 'releasing unfinished rows timed out; they return when the lease expires');
       } catch (error) {
         this.logger.error({ err: error, outboxIds: ids }, 'releasing unfinished rows failed; they return when the lease expires');
       }

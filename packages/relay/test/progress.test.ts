@@ -24,6 +24,14 @@ describe('ProgressLog', () => {
     expect(lines[0]?.level).toBe(30);
   });
 
+  it('counts rows released at stop', () => {
+    const { logger } = capture();
+    const progress = new ProgressLog(logger, 60_000);
+    progress.addReleased(500);
+
+    expect(progress.stop().released).toBe(500);
+  });
+
   it('stays quiet without batches', () => {
     const { lines, logger } = capture();
     const progress = new ProgressLog(logger, 60_000);
