@@ -215,6 +215,14 @@ describe.each(ALL_DIALECTS)('bad input on %s', (dialect) => {
     expect(() => registry.register(MyModel, { topic: 't', select_related: [] } as never)).toThrow(/unknown streamer option "select_related"/);
   });
 
+  it('rejects options of the wrong type', () => {
+    const registry = createRegistry();
+
+    expect(() => registry.register(MyModel, { topic: 't', staticFields: 5 } as never)).toThrow(/invalid staticFields .*: 5; use an object/);
+    expect(() => registry.register(MyModel, { topic: 't', keySerializer: 'id' } as never)).toThrow(/invalid keySerializer .*: string; use a function/);
+    expect(() => registry.register(MyModel, { topic: 't', computed: { total: 3 } } as never)).toThrow(/invalid computed field "total"/);
+  });
+
   it('rejects bad identifiers', async () => {
     const registry = createRegistry();
     class BadTable {
@@ -272,5 +280,15 @@ describe.each(ALL_DIALECTS)('bad input on %s', (dialect) => {
     const error = await rejection((trx) => registry.streamInTx(trx, instance(MyModel, row1), { type: 'upsert' as never }));
 
     expect(error.message).toContain('invalid message type "upsert"');
+  });
+
+  it('rejects unknown stream options', async () => {
+    const registry = createRegistry();
+    registry.register(MyModel, { topic: 'my-topic' });
+
+    const error = await rejection((trx) => registry.streamInTx(trx, instance(MyModel, row1), { bogus: 1 } as never));
+
+    expect(error.code).toBe('ERR_KS_CONFIGURATION');
+    expect(error.message).toContain('unknown stream option "bogus"');
   });
 });

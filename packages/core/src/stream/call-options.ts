@@ -29,8 +29,26 @@ export interface StreamOptions {
 const TYPES: ReadonlySet<string> = new Set(['create', 'update', 'delete', 'refresh', 'enumerate', 'eos']);
 const OBJECT_TYPES: ReadonlySet<string> = new Set(['create', 'update', 'delete', 'refresh']);
 
-/** Validates the options shared by every streaming call and fixes `_time` for the call. */
-export function resolveCall(options: StreamOptions, type: MessageType): { settings: CallSettings; outbox: OutboxTable } {
+const STREAM_OPTION_NAMES: ReadonlySet<string> = new Set<keyof StreamOptions>(['type', 'model', 'outbox', 'headers', 'compact', 'reload']);
+
+/**
+ * Validates the options shared by every streaming call and fixes `_time` for the call.
+ * `extraNames` lists the options of the calling function beyond StreamOptions.
+ */
+export function resolveCall(
+  options: StreamOptions,
+  type: MessageType,
+  extraNames: readonly string[] = [],
+): { settings: CallSettings; outbox: OutboxTable } {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError(`invalid stream options ${String(options)}: pass an object, for example { type: 'create' }`);
+  }
+  const unknown = Object.keys(options).filter((name) => !STREAM_OPTION_NAMES.has(name) && !extraNames.includes(name));
+  if (unknown.length > 0) {
+    const known = [...STREAM_OPTION_NAMES, ...extraNames].join(', ');
+    throw new ConfigurationError(`unknown stream option ${unknown.map((name) => JSON.stringify(name)).join(', ')}: use ${known}`);
+  }
+
   if (!OBJECT_TYPES.has(type)) {
     const hint = TYPES.has(type) ? 'enumerate and eos messages are written by fullRefresh' : 'use create, update, delete or refresh';
     throw new ConfigurationError(`invalid message type ${JSON.stringify(type)}: ${hint}`);

@@ -49,7 +49,7 @@ export async function fullRefresh(
   if (options.finalize !== undefined && options.finalize !== 'enumerate' && options.finalize !== 'eos') {
     throw new ConfigurationError(`invalid finalize ${JSON.stringify(options.finalize)}: use 'enumerate' or 'eos'`);
   }
-  const { settings, outbox } = resolveCall(options, 'refresh');
+  const { settings, outbox } = resolveCall(options, 'refresh', ['finalize']);
 
   const run = async (trx: Knex.Transaction) => {
     const summaries: RefreshSummary[] = [];

@@ -82,6 +82,24 @@ export function validateStreamer<T extends object>(streamer: Streamer<T>, model:
   if (typeof streamer.enumerateIdsField !== 'string' || typeof streamer.enumerateChunkField !== 'string') {
     throw new ConfigurationError(`enumerateIdsField and enumerateChunkField of ${where} must be strings`);
   }
+
+  requirePlainObject(streamer.staticFields, `staticFields of ${where}`, "{ source: 'shop' }");
+  requirePlainObject(streamer.computed, `computed of ${where}`, '{ total: (obj, batch) => ... }');
+  for (const [name, value] of Object.entries(streamer.computed)) {
+    if (typeof value !== 'function') throw new ConfigurationError(`invalid computed field ${JSON.stringify(name)} of ${where}: use a function (obj, batch) => value`);
+  }
+  for (const name of ['serializer', 'keySerializer', 'partitioner', 'batchClass'] as const) {
+    const value = streamer[name];
+    if (value !== undefined && typeof value !== 'function') {
+      throw new ConfigurationError(`invalid ${name} of ${where}: ${typeof value}; use a function (see the ${name} option in the core README)`);
+    }
+  }
+}
+
+function requirePlainObject(value: unknown, what: string, example: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigurationError(`invalid ${what}: ${Array.isArray(value) ? 'an array' : String(value)}; use an object such as ${example}`);
+  }
 }
 
 function requirePositiveInteger(value: unknown, what: string): void {
