@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type OutboxTable, resolveOutboxTable } from '@kafka-streamer/core';
 import knexFactory, { type Knex } from 'knex';
 import type { CliConfig } from '../config/cli-config.js';
@@ -38,6 +39,22 @@ export function openDatabase(config: CliConfig, poolMax: number, log?: Knex.Conf
       },
     },
   });
+}
+
+/**
+ * Checks that a SQLite database file exists, for every command but `migrate`.
+ * Opening a missing file creates it empty, which left a stray file behind a
+ * mistyped path. Other databases pass.
+ */
+export function checkSqliteFile(config: CliConfig): void {
+  const { client, connection } = parseDatabaseUrl(config.databaseUrl, config.databaseClient);
+  if (client !== 'better-sqlite3' || typeof connection === 'string') return;
+
+  const { filename } = connection;
+  if (filename === ':memory:' || existsSync(filename)) return;
+  throw new DatabaseUnavailableError(
+    `SQLite database file ${filename} not found: check --database-url, or create the outbox with kafka-streamer-relay migrate`,
+  );
 }
 
 export function outboxOf(config: CliConfig): OutboxTable {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError } from '@kafka-streamer/core';
@@ -247,6 +247,14 @@ describe('runCli usage errors', () => {
     const { io, output } = capturingIo(REQUIRED_ENV);
     expect(await runCli(['node', 'relay', 'status', '--limit', '0'], io)).toBe(2);
     expect(output.stderr).toContain('expected a positive integer, got "0"');
+  });
+
+  it('leaves no file behind a missing SQLite path', async () => {
+    const { io, output } = capturingIo({});
+    const file = join(dir, 'missing.db');
+    expect(await runCli(['node', 'relay', 'status', '--database-url', file], io)).toBe(1);
+    expect(output.stderr).toContain(`SQLite database file ${file} not found`);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('exits 2 for requeue without ids', async () => {

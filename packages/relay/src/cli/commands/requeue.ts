@@ -1,7 +1,7 @@
 import { ConfigurationError } from '@kafka-streamer/core';
 import type { LoadedConfig } from '../../config/cli-config.js';
 import { type RequeueSelection, requeueParked } from '../../sql/requeue.js';
-import { checkConnection, checkOutboxTable, openDatabase, outboxOf } from '../database.js';
+import { checkConnection, checkOutboxTable, checkSqliteFile, openDatabase, outboxOf } from '../database.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
@@ -35,6 +35,7 @@ export function requeueSelectionOf(args: RequeueArguments): RequeueSelection {
 export async function requeueCommand(loaded: LoadedConfig, args: RequeueArguments, io: CliIo): Promise<number> {
   const selection = requeueSelectionOf(args);
   const outbox = outboxOf(loaded.values);
+  checkSqliteFile(loaded.values);
   const knex = openDatabase(loaded.values, 1);
   try {
     await checkConnection(knex);

@@ -13,7 +13,7 @@ import { createRelayMetrics } from '../../metrics/registry.js';
 import { type StatusPoller, startStatusPoller } from '../../metrics/status-poller.js';
 import { createRelay, type Relay } from '../../relay.js';
 import { FORCED_EXIT_CODE, installSignalHandlers } from '../../signals.js';
-import { checkConnection, checkOutboxTable, openDatabase, outboxOf } from '../database.js';
+import { checkConnection, checkOutboxTable, checkSqliteFile, openDatabase, outboxOf } from '../database.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { createCliLogger } from '../logger.js';
 import { stopExitingOnStartupSignals } from '../startup-signals.js';
@@ -88,6 +88,7 @@ export async function runCommand(loaded: LoadedConfig): Promise<number> {
 
   try {
     const outbox = outboxOf(config);
+    checkSqliteFile(config);
     resources.knex = openDatabase(config, 10, knexLog(logger));
     const relay = createRelay(toRelayOptions(loaded, { knex: resources.knex, logger: rootLogger, relayId }));
     resources.relay = relay;

@@ -1,7 +1,7 @@
 import { qualifiedName } from '@kafka-streamer/core';
 import type { LoadedConfig } from '../../config/cli-config.js';
 import { queryOutboxCounts, queryParkedRows } from '../../sql/status.js';
-import { checkConnection, checkOutboxTable, openDatabase, outboxOf } from '../database.js';
+import { checkConnection, checkOutboxTable, checkSqliteFile, openDatabase, outboxOf } from '../database.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { formatStatusJson, formatStatusTable } from '../format-status.js';
 import type { CliIo } from '../io.js';
@@ -15,6 +15,7 @@ export interface StatusArguments {
 /** Prints the outbox counts, the oldest pending age and the parked rows. */
 export async function statusCommand(loaded: LoadedConfig, args: StatusArguments, io: CliIo): Promise<number> {
   const outbox = outboxOf(loaded.values);
+  checkSqliteFile(loaded.values);
   const knex = openDatabase(loaded.values, 1);
   try {
     await checkConnection(knex);
