@@ -143,7 +143,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'requestTimeout',
     flag: '--request-timeout',
     placeholder: '<ms>',
-    description: 'Kafka request timeout in milliseconds',
+    description: 'Kafka request timeout in milliseconds (KafkaJS retries a timed-out request 3 times, so a silent broker shows as an error after about 4 times this)',
     kind: int(1, 600_000),
     default: 30_000,
     scope: 'run',
