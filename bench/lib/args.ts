@@ -31,8 +31,8 @@ export interface BenchSettings {
   /** Upper bound in ms of any single drain; a drain that hits it is reported as unfinished. */
   readonly drainTimeoutMs: number;
   /**
-   * Interval in ms of a VACUUM of the outbox during the scale drains, standing in for
-   * autovacuum on a server that runs without it; undefined for none.
+   * Interval in ms of a VACUUM of the outbox during the scale drains, or undefined for
+   * none. It stands in for autovacuum on a server that runs without it.
    */
   readonly vacuumMs: number | undefined;
   /** maxBatchesInFlight of the in-process drains; undefined for the relay's default. */
