@@ -1,7 +1,6 @@
 import { DEFAULT_OUTBOX_TABLE } from '@kafka-streamer/core';
 import type { Knex } from 'knex';
-import { claimRows } from '../../packages/relay/src/sql/claim.js';
-import type { SqlContext } from '../../packages/relay/src/sql/context.js';
+import { captureClaimStatement } from '../../packages/relay/test/support/claim-statement.js';
 
 export interface ClaimPlan {
   readonly indexScan: boolean;
@@ -21,32 +20,6 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-class CapturedStatement extends Error {
-  constructor(
-    readonly sql: string,
-    readonly bindings: readonly unknown[],
-  ) {
-    super('statement captured');
-  }
-}
-
-/** The relay's PostgreSQL claim statement, taken from its own code, with its bindings. */
-async function claimStatement(table: string): Promise<CapturedStatement> {
-  const capture = {
-    raw(sql: string, bindings: readonly unknown[]) {
-      throw new CapturedStatement(sql, bindings);
-    },
-  } as unknown as Knex;
-  const context: SqlContext = { knex: capture, dialect: 'postgres', table, policy: 'hold' };
-  try {
-    await claimRows(context, { claimId: '00000000-0000-4000-8000-000000000000', relayId: 'bench-explain', limit: 500, leaseMs: 30_000 });
-  } catch (error) {
-    if (error instanceof CapturedStatement) return error;
-    throw error;
-  }
-  throw new Error('claimRows ran no statement');
-}
-
 function flatten(node: PlanNode): PlanNode[] {
   return [node, ...(node.Plans ?? []).flatMap(flatten)];
 }
@@ -57,7 +30,7 @@ function flatten(node: PlanNode): PlanNode[] {
  * are leased first, as while a relay's earlier batch is in flight.
  */
 export async function explainClaim(knex: Knex, leasedRows = 0): Promise<ClaimPlan> {
-  const statement = await claimStatement(DEFAULT_OUTBOX_TABLE);
+  const statement = await captureClaimStatement(DEFAULT_OUTBOX_TABLE, 500);
   const trx = await knex.transaction();
   try {
     if (leasedRows > 0) {

@@ -1,38 +1,12 @@
-import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../../../test/support/databases.js';
 import { claimRows } from '../src/sql/claim.js';
-import { createSqlContext, type SqlContext } from '../src/sql/context.js';
+import { captureClaimStatement } from './support/claim-statement.js';
+import { createSqlContext } from '../src/sql/context.js';
 import { createOutboxDatabase, OUTBOX } from './support/outbox.js';
 
 const PENDING = 20_000;
 const KEYS = 10;
-
-class Captured extends Error {
-  constructor(
-    readonly sql: string,
-    readonly bindings: readonly Knex.Value[],
-  ) {
-    super('captured');
-  }
-}
-
-/** Captures the relay's own PostgreSQL claim statement from claimRows, through a Knex stand-in. */
-async function claimStatement(): Promise<Captured> {
-  const capture = {
-    raw(sql: string, bindings: readonly Knex.Value[]) {
-      throw new Captured(sql, bindings);
-    },
-  } as unknown as Knex;
-  const context: SqlContext = { knex: capture, dialect: 'postgres', table: OUTBOX, policy: 'hold' };
-  try {
-    await claimRows(context, { claimId: 'plan', relayId: 'plan', limit: 100, leaseMs: 60_000 });
-  } catch (error) {
-    if (error instanceof Captured) return error;
-    throw error;
-  }
-  throw new Error('claimRows ran no statement');
-}
 
 interface PlanNode {
   'Shared Hit Blocks'?: number;
@@ -65,7 +39,7 @@ describe('claim plan on a PostgreSQL outbox without statistics', () => {
   });
 
   it('reads a bounded number of pages', async () => {
-    const { sql, bindings } = await claimStatement();
+    const { sql, bindings } = await captureClaimStatement(OUTBOX, 100);
     let plan: PlanNode | undefined;
     await db.knex
       .transaction(async (trx) => {
