@@ -32,7 +32,7 @@ export interface BenchSettings {
   readonly drainTimeoutMs: number;
   /**
    * Interval in ms of a VACUUM of the outbox during the scale drains, or undefined for
-   * none. It stands in for autovacuum on a server that runs without it.
+   * none. It replaces autovacuum on a server that runs without it.
    */
   readonly vacuumMs: number | undefined;
   /** maxBatchesInFlight of the in-process drains; undefined for the relay's default. */

@@ -59,7 +59,7 @@ export interface RelayOptions {
   /** Rows claimed per batch. Default 500. */
   readonly batchSize?: number;
   /**
-   * Longest wait in ms after a poll that found nothing to publish. Default 500. After
+   * Maximum wait in ms after a poll that found nothing to publish. Default 500. After
    * a poll that found rows the wait starts at 10 ms and doubles up to this.
    */
   readonly pollIntervalMs?: number;

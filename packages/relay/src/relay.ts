@@ -61,7 +61,7 @@ export class Relay extends TypedEmitter<RelayEvents> {
   private readonly queue: PQueue;
   private readonly stopController = new AbortController();
   private readonly inFlight = new Map<string, BatchPublisher>();
-  /** Lanes with a batch queued or in flight; each lane has at most one. */
+  /** Lanes with a batch queued or in flight. Each lane has at most one. */
   private readonly busyLanes = new Set<number>();
   /** Lane that the next poll tries first, so that every lane gets its turn. */
   private nextLane = 0;

@@ -96,9 +96,9 @@ export function validateStreamer<T extends object>(streamer: Streamer<T>, model:
   }
 }
 
-function requirePlainObject(value: unknown, what: string, example: string): void {
+function requirePlainObject(value: unknown, option: string, example: string): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigurationError(`invalid ${what}: ${Array.isArray(value) ? 'an array' : String(value)}; use an object such as ${example}`);
+    throw new ConfigurationError(`invalid ${option}: ${Array.isArray(value) ? 'an array' : String(value)}; use an object such as ${example}`);
   }
 }
 

@@ -238,7 +238,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'pollInterval',
     flag: '--poll-interval',
     placeholder: '<ms>',
-    description: 'longest wait after a poll that found nothing to publish (it starts at 10 ms after rows were found and doubles), in milliseconds',
+    description: 'maximum wait after a poll that found nothing to publish (it starts at 10 ms after rows were found and doubles), in milliseconds',
     kind: int(1, 3_600_000),
     default: 500,
     scope: 'run',

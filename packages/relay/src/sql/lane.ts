@@ -4,8 +4,8 @@ import type { SqlContext } from './context.js';
 /**
  * One of `count` disjoint parts of the outbox's keys. A relay with several batches
  * in flight gives each batch its own lane. A claim then skips the rows of its
- * relay's other batches with a cheap hash test, instead of scanning past them
- * with the per-key order check.
+ * relay's other batches with a cheap hash test. Without lanes it would run the
+ * per-key order check on each of those rows.
  */
 export interface Lane {
   /** From 0 to `count - 1`. */
@@ -39,7 +39,7 @@ function keyHash(context: SqlContext): string {
 export function laneCondition(context: SqlContext, lane: Lane | undefined): string {
   if (lane === undefined || lane.count <= 1) return '1 = 1';
   if (!Number.isInteger(lane.index) || !Number.isInteger(lane.count) || lane.index < 0 || lane.index >= lane.count) {
-    throw new RangeError(`invalid lane ${lane.index} of ${lane.count}`);
+    throw new RangeError(`invalid lane ${lane.index} of ${lane.count}: expected an integer from 0 to ${lane.count - 1}`);
   }
 
   const { index, count } = lane;
